@@ -1,0 +1,212 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"howett.net/plist"
+)
+
+// Default texts for the operator's settings. {provider}, {email} and
+// {organization} are replaced when the profile is built.
+const (
+	DefaultDisplayName = "{provider} ({email})"
+	DefaultDescription = "Sets up the mail account {email} ({provider}) in Mail. Your password is not in this profile: you type it once while installing."
+)
+
+// Options are the operator's settings that shape every profile.
+type Options struct {
+	// IdentifierPrefix is the operator's reverse-DNS prefix, e.g.
+	// "com.example.mailprofile".
+	IdentifierPrefix string
+	// Organization is PayloadOrganization; shown as the profile's source.
+	Organization string
+	// DisplayName and Description are templates for the top-level
+	// PayloadDisplayName and PayloadDescription.
+	DisplayName string
+	Description string
+	// Secret keys the derivation of PayloadUUIDs. It is per installation
+	// and must not change, or every profile gets new UUIDs.
+	Secret []byte
+}
+
+// Validate reports the first unusable option, naming it.
+func (o Options) Validate() error {
+	if err := ValidateIdentifierPrefix(o.IdentifierPrefix); err != nil {
+		return err
+	}
+	if len(o.Secret) < 16 {
+		return errors.New("identifier secret: need at least 16 bytes")
+	}
+	for _, f := range []struct{ name, v string }{
+		{"organization", o.Organization}, {"display name", o.DisplayName}, {"description", o.Description},
+	} {
+		if err := checkText(f.v, 1000); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// ValidateIdentifierPrefix checks a reverse-DNS prefix: dot-separated labels
+// of ASCII letters, digits and hyphens.
+func ValidateIdentifierPrefix(p string) error {
+	if p == "" {
+		return errors.New("identifier prefix: must not be empty (e.g. com.example.mail)")
+	}
+	if len(p) > 200 {
+		return errors.New("identifier prefix: longer than 200 characters")
+	}
+	for _, l := range strings.Split(p, ".") {
+		if l == "" {
+			return fmt.Errorf("identifier prefix %q: empty label", p)
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return fmt.Errorf("identifier prefix %q: only letters, digits, hyphens and dots are allowed", p)
+			}
+		}
+	}
+	return nil
+}
+
+// configuration is the top level of a profile.
+// https://developer.apple.com/documentation/devicemanagement/toplevel
+type configuration struct {
+	PayloadContent      []mailPayload `plist:"PayloadContent"`
+	PayloadDescription  string        `plist:"PayloadDescription,omitempty"`
+	PayloadDisplayName  string        `plist:"PayloadDisplayName"`
+	PayloadIdentifier   string        `plist:"PayloadIdentifier"`
+	PayloadOrganization string        `plist:"PayloadOrganization,omitempty"`
+	// PayloadScope is macOS-only; mail payloads are user-channel only.
+	PayloadScope   string `plist:"PayloadScope"`
+	PayloadType    string `plist:"PayloadType"`
+	PayloadUUID    string `plist:"PayloadUUID"`
+	PayloadVersion int    `plist:"PayloadVersion"`
+}
+
+// mailPayload is one com.apple.mail.managed payload. The UseSSL keys have no
+// omitempty: their default is false, so they are always written.
+// https://developer.apple.com/documentation/devicemanagement/mail
+type mailPayload struct {
+	EmailAccountDescription          string `plist:"EmailAccountDescription"`
+	EmailAccountName                 string `plist:"EmailAccountName,omitempty"`
+	EmailAccountType                 string `plist:"EmailAccountType"`
+	EmailAddress                     string `plist:"EmailAddress"`
+	IncomingMailServerAuthentication string `plist:"IncomingMailServerAuthentication"`
+	IncomingMailServerHostName       string `plist:"IncomingMailServerHostName"`
+	IncomingMailServerPortNumber     int    `plist:"IncomingMailServerPortNumber"`
+	IncomingMailServerUseSSL         bool   `plist:"IncomingMailServerUseSSL"`
+	IncomingMailServerUsername       string `plist:"IncomingMailServerUsername,omitempty"`
+	OutgoingMailServerAuthentication string `plist:"OutgoingMailServerAuthentication"`
+	OutgoingMailServerHostName       string `plist:"OutgoingMailServerHostName"`
+	OutgoingMailServerPortNumber     int    `plist:"OutgoingMailServerPortNumber"`
+	OutgoingMailServerUseSSL         bool   `plist:"OutgoingMailServerUseSSL"`
+	OutgoingMailServerUsername       string `plist:"OutgoingMailServerUsername,omitempty"`
+	// The profile carries no password, so the device asks once for both.
+	OutgoingPasswordSameAsIncomingPassword bool `plist:"OutgoingPasswordSameAsIncomingPassword"`
+
+	PayloadDescription  string `plist:"PayloadDescription,omitempty"`
+	PayloadDisplayName  string `plist:"PayloadDisplayName"`
+	PayloadIdentifier   string `plist:"PayloadIdentifier"`
+	PayloadOrganization string `plist:"PayloadOrganization,omitempty"`
+	PayloadType         string `plist:"PayloadType"`
+	PayloadUUID         string `plist:"PayloadUUID"`
+	PayloadVersion      int    `plist:"PayloadVersion"`
+}
+
+// Build returns the XML property list of a configuration profile holding
+// one mail account. The output depends only on acct and opts, so the same
+// input gives the same bytes.
+func Build(acct Account, opts Options) ([]byte, error) {
+	if err := acct.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid account: %w", err)
+	}
+	if err := checkText(acct.Name, MaxNameLen); err != nil {
+		return nil, fmt.Errorf("invalid account name: %w", err)
+	}
+	ids := deriveIdentifiers(opts.IdentifierPrefix, opts.Secret, acct)
+	email := acct.Address.String()
+	provider := acct.Provider
+	if provider == "" {
+		provider = acct.Address.Domain
+	}
+	expand := strings.NewReplacer("{provider}", provider, "{email}", email, "{organization}", opts.Organization).Replace
+	displayName := opts.DisplayName
+	if displayName == "" {
+		displayName = DefaultDisplayName
+	}
+	description := opts.Description
+	if description == "" {
+		description = DefaultDescription
+	}
+	mail := mailPayload{
+		EmailAccountDescription:                email,
+		EmailAccountName:                       acct.Name,
+		EmailAccountType:                       acct.Protocol.accountType(),
+		EmailAddress:                           email,
+		IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
+		IncomingMailServerHostName:             acct.Incoming.Host,
+		IncomingMailServerPortNumber:           acct.Incoming.Port,
+		IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
+		IncomingMailServerUsername:             acct.Incoming.Username,
+		OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
+		OutgoingMailServerHostName:             acct.Outgoing.Host,
+		OutgoingMailServerPortNumber:           acct.Outgoing.Port,
+		OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
+		OutgoingMailServerUsername:             acct.Outgoing.Username,
+		OutgoingPasswordSameAsIncomingPassword: true,
+		PayloadDisplayName:                     fmt.Sprintf("%s (%s)", email, acct.Protocol.label()),
+		PayloadIdentifier:                      ids.Mail,
+		PayloadOrganization:                    opts.Organization,
+		PayloadType:                            "com.apple.mail.managed",
+		PayloadUUID:                            ids.MailUUID,
+		PayloadVersion:                         1,
+	}
+	doc := configuration{
+		PayloadContent:      []mailPayload{mail},
+		PayloadDescription:  expand(description),
+		PayloadDisplayName:  expand(displayName),
+		PayloadIdentifier:   ids.Profile,
+		PayloadOrganization: opts.Organization,
+		PayloadScope:        "User",
+		PayloadType:         "Configuration",
+		PayloadUUID:         ids.ProfileUUID,
+		PayloadVersion:      1,
+	}
+	// XMLFormat must be explicit: AutomaticFormat means binary.
+	out, err := plist.MarshalIndent(doc, plist.XMLFormat, "\t")
+	if err != nil {
+		return nil, fmt.Errorf("encode plist: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+// label is the protocol's name as people know it.
+func (p Protocol) label() string {
+	if p == POP {
+		return "POP"
+	}
+	return "IMAP"
+}
+
+// FileName is a safe download name for acct's profile: ASCII only, no path
+// or quoting characters, ending in .mobileconfig.
+func FileName(a Address) string {
+	var b strings.Builder
+	for _, r := range a.Key() {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '@', r == '+':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := strings.Trim(b.String(), ".")
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return name + ".mobileconfig"
+}
