@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinels for errors.Is. Each has a struct type below that carries the
+// details; every message is safe to show the user.
+var (
+	ErrNotFound       = errors.New("no settings are known for this domain")
+	ErrOAuthOnly      = errors.New("the provider accepts only OAuth sign-in")
+	ErrNoProtocol     = errors.New("the provider offers no usable server of this type")
+	ErrNoSecureServer = errors.New("the provider offers no encrypted connection")
+)
+
+// NotFoundError reports a domain the catalog has no entry for.
+type NotFoundError struct {
+	Domain string
+}
+
+func (e *NotFoundError) Error() string {
+	return "no settings are known for " + truncate(e.Domain, 253)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// OAuthOnlyError reports a provider whose servers of the wanted kind accept
+// only OAuth2, which a configuration profile cannot carry (Outlook.com,
+// Microsoft 365). iOS sets these accounts up through its built-in account
+// types instead.
+type OAuthOnlyError struct {
+	Provider string // display name
+}
+
+func (e *OAuthOnlyError) Error() string {
+	return e.Provider + " accepts only OAuth sign-in, which a configuration profile cannot set up: " +
+		"add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; " +
+		"Mac: System Settings > Internet Accounts)"
+}
+
+// Is makes errors.Is(err, ErrOAuthOnly) true.
+func (e *OAuthOnlyError) Is(target error) bool { return target == ErrOAuthOnly }
+
+// NoProtocolError reports that a provider has no server of the wanted type
+// that a profile can use, such as IMAP at a POP-only provider.
+type NoProtocolError struct {
+	Provider string // display name
+	Type     string // imap, pop3 or smtp
+	// Alternative is the other incoming protocol when the provider does
+	// offer that one; empty otherwise.
+	Alternative string
+}
+
+func (e *NoProtocolError) Error() string {
+	msg := fmt.Sprintf("%s offers no %s server that a configuration profile can use", e.Provider, typeName(e.Type))
+	if e.Alternative != "" {
+		msg += fmt.Sprintf(": choose %s instead", typeName(e.Alternative))
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrNoProtocol) true.
+func (e *NoProtocolError) Is(target error) bool { return target == ErrNoProtocol }
+
+// NoSecureServerError reports that every server of the wanted type is
+// plain text. A password sent that way can be read on the network, so no
+// profile is offered.
+type NoSecureServerError struct {
+	Provider string // display name
+	Type     string // imap, pop3 or smtp
+}
+
+func (e *NoSecureServerError) Error() string {
+	return fmt.Sprintf("%s offers no encrypted connection for %s, so no profile is offered: "+
+		"your password would travel unprotected", e.Provider, typeName(e.Type))
+}
+
+// Is makes errors.Is(err, ErrNoSecureServer) true.
+func (e *NoSecureServerError) Is(target error) bool { return target == ErrNoSecureServer }
+
+func typeName(typ string) string {
+	switch typ {
+	case "imap":
+		return "IMAP"
+	case "pop3":
+		return "POP"
+	case "smtp":
+		return "outgoing (SMTP)"
+	}
+	return typ
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mailprofile/mailprofile/profile"
+)
+
+// Settings is a provider's configuration mapped onto what an Apple mail
+// payload can express, for one address and protocol.
+type Settings struct {
+	Provider *Provider
+	Incoming profile.Server
+	Outgoing profile.Server
+	// Notes are hints for the user, such as an app password being needed
+	// or IMAP having to be switched on first.
+	Notes []string
+}
+
+// Settings picks the first usable incoming server of the wanted protocol
+// (imap for profile.IMAP, pop3 for profile.POP) and the first usable smtp
+// server, and fills in the username for addr.
+//
+// A server is usable when it is encrypted (SSL, or STARTTLS on the plain
+// port; Apple's UseSSL covers both) and lists an authentication method a
+// profile can express. The first such method in the file's order wins:
+// password-cleartext → EmailAuthPassword, password-encrypted →
+// EmailAuthCRAMMD5, NTLM → EmailAuthNTLM, none (and client-IP-address for
+// smtp) → EmailAuthNone. OAuth2, GSSAPI, TLS-client-cert and
+// smtp-after-pop are skipped.
+//
+// The errors are *NoProtocolError, *NoSecureServerError and
+// *OAuthOnlyError; their messages are fit for the user.
+// https://developer.apple.com/documentation/devicemanagement/mail
+func (p *Provider) Settings(addr profile.Address, proto profile.Protocol) (Settings, error) {
+	want, other := "imap", "pop3"
+	if proto == profile.POP {
+		want, other = "pop3", "imap"
+	} else if proto != profile.IMAP {
+		return Settings{}, fmt.Errorf("unknown protocol %q", proto)
+	}
+	in, err := p.choose(p.Incoming, want, addr)
+	if err != nil {
+		var np *NoProtocolError
+		if errors.As(err, &np) {
+			_, errIn := p.choose(p.Incoming, other, addr)
+			_, errOut := p.choose(p.Outgoing, "smtp", addr)
+			if errIn == nil && errOut == nil {
+				np.Alternative = other
+			}
+		}
+		return Settings{}, err
+	}
+	out, err := p.choose(p.Outgoing, "smtp", addr)
+	if err != nil {
+		return Settings{}, err
+	}
+	s := Settings{
+		Provider: p,
+		Incoming: in.server(addr),
+		Outgoing: out.server(addr),
+	}
+	if e := p.Enable; e != nil {
+		note := e.Text("en")
+		if note != "" && !strings.ContainsAny(note[len(note)-1:], ".!?") {
+			note += "."
+		}
+		switch {
+		case e.VisitURL != "" && note == "":
+			note = "Before using the account, follow the instructions at " + e.VisitURL
+		case e.VisitURL != "":
+			note += " See " + e.VisitURL
+		}
+		s.Notes = append(s.Notes, note)
+	}
+	// An <enable> block already says what to do; without one, tell the
+	// user why their usual password may be refused.
+	if p.Enable == nil && (in.skippedOAuth || out.skippedOAuth) {
+		s.Notes = append(s.Notes, fmt.Sprintf("%s prefers OAuth sign-in, which a profile cannot use: "+
+			"if your usual password is refused, create an app password in your account's security settings and use that.", p.DisplayName))
+	}
+	return s, nil
+}
+
+// choice is a server picked for the profile, with the Apple auth value.
+type choice struct {
+	srv          Server
+	auth         profile.Auth
+	skippedOAuth bool // OAuth2 was listed before the method we took
+}
+
+func (c choice) server(addr profile.Address) profile.Server {
+	return profile.Server{
+		Host:     hostname(c.srv, addr),
+		Port:     c.srv.Port,
+		UseSSL:   true, // choose only returns SSL and STARTTLS servers
+		STARTTLS: c.srv.SocketType == SocketSTARTTLS,
+		Auth:     c.auth,
+		Username: expand(c.srv.Username, addr),
+	}
+}
+
+// choose returns the first usable server of type typ, or the error that
+// best explains why there is none.
+func (p *Provider) choose(servers []Server, typ string, addr profile.Address) (choice, error) {
+	var found, secure, oauth bool
+	for _, s := range servers {
+		if s.Type != typ {
+			continue
+		}
+		found = true
+		if !s.Secure() {
+			continue
+		}
+		secure = true
+		if checkHostname(hostname(s, addr)) != nil {
+			continue // %EMAILDOMAIN% made the name too long
+		}
+		c := choice{srv: s}
+		for _, a := range s.Auth {
+			if pa, ok := appleAuth(a, typ); ok {
+				c.auth = pa
+				return c, nil
+			}
+			if a == AuthOAuth2 {
+				c.skippedOAuth = true
+				oauth = true
+			}
+		}
+	}
+	switch {
+	case !found:
+		return choice{}, &NoProtocolError{Provider: p.DisplayName, Type: typ}
+	case !secure:
+		return choice{}, &NoSecureServerError{Provider: p.DisplayName, Type: typ}
+	case oauth:
+		return choice{}, &OAuthOnlyError{Provider: p.DisplayName}
+	}
+	// Encrypted servers exist, but only with GSSAPI, client certificates
+	// or smtp-after-pop, none of which a profile can carry.
+	return choice{}, &NoProtocolError{Provider: p.DisplayName, Type: typ}
+}
+
+func appleAuth(a, typ string) (profile.Auth, bool) {
+	switch a {
+	case AuthPasswordCleartext:
+		return profile.AuthPassword, true
+	case AuthPasswordEncrypted:
+		return profile.AuthCRAMMD5, true
+	case AuthNTLM:
+		return profile.AuthNTLM, true
+	case AuthNone:
+		return profile.AuthNone, true
+	case AuthClientIP:
+		return profile.AuthNone, typ == "smtp"
+	}
+	return "", false
+}
+
+// hostname fills in a %EMAILDOMAIN% in the server's host name.
+func hostname(s Server, addr profile.Address) string {
+	if !strings.Contains(s.Hostname, "%") {
+		return s.Hostname
+	}
+	return strings.ReplaceAll(s.Hostname, "%EMAILDOMAIN%", strings.ToLower(addr.Domain))
+}
+
+// expand fills in the placeholders of a username pattern by plain
+// substring replacement; an empty pattern means the full address.
+func expand(pattern string, addr profile.Address) string {
+	if pattern == "" {
+		return addr.String()
+	}
+	return strings.NewReplacer(
+		"%EMAILADDRESS%", addr.String(),
+		"%EMAILLOCALPART%", addr.Local,
+		"%EMAILDOMAIN%", addr.Domain,
+	).Replace(pattern)
+}
