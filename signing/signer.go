@@ -1,0 +1,54 @@
+package signing
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"time"
+)
+
+// Signer signs content with one certificate chain and key. Create it with
+// [Load]. A Signer is immutable and safe for concurrent use.
+type Signer struct {
+	leaf          *x509.Certificate
+	intermediates []*x509.Certificate // embedded after the leaf; no self-signed root
+	key           crypto.Signer       // *rsa.PrivateKey or *ecdsa.PrivateKey
+	fingerprint   string
+}
+
+// Leaf returns the signing certificate. The caller must not modify it.
+func (s *Signer) Leaf() *x509.Certificate { return s.leaf }
+
+// Chain returns the certificates embedded in each signature: the leaf, then
+// the intermediates as given, without a trailing self-signed root.
+func (s *Signer) Chain() []*x509.Certificate {
+	return append([]*x509.Certificate{s.leaf}, s.intermediates...)
+}
+
+// NotAfter returns when the leaf certificate expires. After that, devices
+// show profiles signed with it as "Not Verified".
+func (s *Signer) NotAfter() time.Time { return s.leaf.NotAfter }
+
+// Expiring reports whether the leaf expires within the given duration of now,
+// or has already expired.
+func (s *Signer) Expiring(now time.Time, within time.Duration) bool {
+	return !now.Add(within).Before(s.leaf.NotAfter)
+}
+
+// Fingerprint returns the SHA-256 of the leaf certificate's DER encoding in
+// lowercase hex. iOS only lets a signed profile replace one signed with the
+// identical leaf, so it is a fit cache key and a useful log field.
+func (s *Signer) Fingerprint() string { return s.fingerprint }
+
+// KeyType describes the key, e.g. "ECDSA P-256" or "RSA-2048".
+func (s *Signer) KeyType() string {
+	switch k := s.key.(type) {
+	case *rsa.PrivateKey:
+		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	case *ecdsa.PrivateKey:
+		return "ECDSA " + k.Curve.Params().Name
+	}
+	return fmt.Sprintf("%T", s.key)
+}
