@@ -1,0 +1,109 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+)
+
+// publicError is what a visitor is told about an error: a status, a message
+// safe to show, and the form field it concerns, if any.
+type publicError struct {
+	Status  int
+	Message string
+	Field   string
+}
+
+// classify decides the status and public message for err with errors.As, so
+// wrapped errors keep their meaning. Anything unknown is a 500 whose
+// details stay in the log.
+func classify(err error) publicError {
+	var (
+		inputErr *profile.InputError
+		httpErr  *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &inputErr):
+		return publicError{http.StatusBadRequest, inputErr.Message, inputErr.Field}
+	case errors.Is(err, provider.ErrNotFound):
+		return publicError{http.StatusNotFound, userMessage(err), "email"}
+	case errors.Is(err, provider.ErrOAuthOnly),
+		errors.Is(err, provider.ErrNoProtocol),
+		errors.Is(err, provider.ErrNoSecureServer):
+		return publicError{http.StatusUnprocessableEntity, userMessage(err), "email"}
+	case errors.As(err, &httpErr):
+		msg := http.StatusText(httpErr.Code)
+		if m, ok := httpErr.Message.(string); ok && m != "" {
+			msg = m
+		}
+		if httpErr.Code >= 500 {
+			msg = http.StatusText(httpErr.Code)
+		}
+		return publicError{Status: httpErr.Code, Message: msg}
+	}
+	return publicError{http.StatusInternalServerError, "Something went wrong on our side. Please try again in a moment.", ""}
+}
+
+// userMessage is the message of a provider error. The provider's typed
+// errors are written for the visitor, and handlers return them unwrapped.
+func userMessage(err error) string { return err.Error() }
+
+// handleError is the one place errors become responses.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	pe := classify(err)
+	attrs := []any{"status", pe.Status, "path", logPath(c.Request().URL.Path), "request_id", requestID(c), "error", err.Error()}
+	switch {
+	case pe.Status >= 500:
+		s.log.Error("request failed", attrs...)
+	case pe.Status != http.StatusNotFound:
+		s.log.Info("request rejected", attrs...)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(pe.Status)
+		return
+	}
+	if wantsJSON(c) {
+		body := map[string]any{"error": map[string]any{"status": pe.Status, "message": pe.Message}}
+		if pe.Field != "" {
+			body["error"].(map[string]any)["field"] = pe.Field
+		}
+		_ = c.JSON(pe.Status, body)
+		return
+	}
+	s.renderErrorPage(c, pe)
+}
+
+func (s *Server) renderErrorPage(c echo.Context, pe publicError) {
+	var buf bytes.Buffer
+	data := s.page(c, http.StatusText(pe.Status))
+	data.Error = &pe
+	data.BackURL = "/"
+	if f := rawForm(c); f.Email != "" {
+		data.BackURL = "/?" + formQuery(f)
+	}
+	if err := s.pages.ExecuteTemplate(&buf, "error.html", data); err != nil {
+		s.log.Error("render error page", "error", err)
+		_ = c.String(pe.Status, pe.Message)
+		return
+	}
+	_ = c.HTMLBlob(pe.Status, buf.Bytes())
+}
+
+// wantsJSON is true for the API and for clients that ask for JSON first.
+func wantsJSON(c echo.Context) bool {
+	r := c.Request()
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	accept := r.Header.Get(echo.HeaderAccept)
+	return strings.HasPrefix(accept, echo.MIMEApplicationJSON)
+}

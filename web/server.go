@@ -1,0 +1,144 @@
+// Package web is the HTTP face of mailprofile: the Echo router, the
+// handlers for the form, the review page, the profile download and the
+// JSON API, the one error handler, and the middleware around them. It is
+// the only package that imports Echo.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/static"
+)
+
+// Signer signs profile bytes; *signing.Signer satisfies it.
+type Signer interface {
+	Sign(content []byte) ([]byte, error)
+}
+
+// Finder finds the settings for an address; *provider.Catalog satisfies it.
+type Finder interface {
+	Find(ctx context.Context, addr profile.Address, proto profile.Protocol) (provider.Settings, error)
+}
+
+// Config holds what a Server needs. Logger, Finder and Profile are
+// required; a nil Signer serves unsigned profiles.
+type Config struct {
+	Logger  *slog.Logger
+	Finder  Finder
+	Signer  Signer
+	Profile profile.Options
+	// ServiceName is shown in page titles and headings.
+	ServiceName string
+	// Ready reports whether the server can serve profiles (for /readyz).
+	Ready func(ctx context.Context) error
+	// RateLimit is the sustained requests per second allowed per client
+	// on the public endpoints, with bursts of RateBurst; zero turns it off.
+	RateLimit float64
+	RateBurst int
+}
+
+// Validate reports the first missing or unusable setting.
+func (c Config) Validate() error {
+	switch {
+	case c.Logger == nil:
+		return errors.New("web: logger is required")
+	case c.Finder == nil:
+		return errors.New("web: settings finder is required")
+	case c.RateLimit < 0 || c.RateBurst < 0:
+		return errors.New("web: rate limit must not be negative")
+	}
+	if err := c.Profile.Validate(); err != nil {
+		return fmt.Errorf("web: profile options: %w", err)
+	}
+	return nil
+}
+
+// Server is the web application.
+type Server struct {
+	log      *slog.Logger
+	finder   Finder
+	signer   Signer
+	options  profile.Options
+	service  string
+	ready    func(ctx context.Context) error
+	pages    *template.Template
+	echo     *echo.Echo
+	rate     float64
+	burst    int
+	started  time.Time
+	assetTag string
+}
+
+// New builds the server and its routes. Templates are parsed here, so a
+// broken template stops the program at start-up, not on a request.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		log:      cfg.Logger,
+		finder:   cfg.Finder,
+		signer:   cfg.Signer,
+		options:  cfg.Profile,
+		service:  cfg.ServiceName,
+		ready:    cfg.Ready,
+		pages:    pages,
+		rate:     cfg.RateLimit,
+		burst:    cfg.RateBurst,
+		started:  time.Now(),
+		assetTag: static.Version(),
+	}
+	if s.service == "" {
+		s.service = "Mail setup"
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// routes declares every route in one place.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		TargetHeader: echo.HeaderXRequestID,
+	}))
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("64K"))
+
+	// Per-route middleware: a Group with middleware would answer 404 for
+	// every unknown path and method below it, hiding 405s.
+	limit := s.rateLimiter()
+	e.GET("/", s.showForm, limit)
+	e.GET("/setup", s.showSetup, limit)
+	e.GET("/profile", s.downloadProfile, limit)
+	e.GET("/api/v1/settings", s.apiSettings, limit)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	return e
+}
