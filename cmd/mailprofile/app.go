@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/signing"
+)
+
+// expiryWarning is how early a signing certificate's end is logged.
+const expiryWarning = 30 * 24 * time.Hour
+
+// app is what serve and generate share: settings, catalog and signer.
+type app struct {
+	log     *slog.Logger
+	catalog *provider.Catalog
+	signer  *signing.Signer // nil when unsigned
+	options profile.Options
+}
+
+func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
+	if err := ensureDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	catalog, err := loadCatalog(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := loadSecret(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := loadSigner(cfg, log, now)
+	if err != nil {
+		return nil, err
+	}
+	opts := profile.Options{
+		IdentifierPrefix: cfg.IdentifierPrefix,
+		Organization:     cfg.Organization,
+		DisplayName:      cfg.ProfileName,
+		Description:      cfg.ProfileDesc,
+		Secret:           secret,
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return &app{log: log, catalog: catalog, signer: signer, options: opts}, nil
+}
+
+// loadCatalog is the built-in catalog plus the operator's folder.
+func loadCatalog(cfg *Config, log *slog.Logger) (*provider.Catalog, error) {
+	sources := []fs.FS{provider.Builtin()}
+	if cfg.Providers != "" {
+		info, err := os.Stat(cfg.Providers)
+		if err != nil {
+			return nil, fmt.Errorf("--providers: %w", err)
+		}
+		if !info.IsDir() {
+			return nil, fmt.Errorf("--providers %s: not a folder", cfg.Providers)
+		}
+		sources = append(sources, os.DirFS(cfg.Providers))
+	}
+	c, err := provider.NewCatalog(sources...)
+	if err != nil {
+		if cfg.Providers != "" {
+			return nil, fmt.Errorf("--providers %s: %w", cfg.Providers, err)
+		}
+		return nil, err
+	}
+	for _, w := range c.Warnings() {
+		log.Warn("provider catalog", "warning", w)
+	}
+	log.Debug("provider catalog loaded", "domains", c.Len())
+	return c, nil
+}
+
+// loadSigner loads the operator's certificate and key, or the self-signed
+// pair in the data folder, creating it on first start. The same leaf must
+// sign every profile: iOS refuses to replace a signed profile with one
+// signed by another certificate.
+func loadSigner(cfg *Config, log *slog.Logger, now time.Time) (*signing.Signer, error) {
+	if cfg.Unsigned {
+		log.Warn("profiles are served unsigned (--unsigned): devices show them as Unsigned")
+		return nil, nil
+	}
+	certPath, keyPath := cfg.SignCert, cfg.SignKey
+	if certPath == "" {
+		certPath = filepath.Join(cfg.DataDir, selfSignedCertFile)
+		keyPath = filepath.Join(cfg.DataDir, selfSignedKeyFile)
+		if err := ensureSelfSigned(certPath, keyPath, cfg.Organization, log, now); err != nil {
+			return nil, err
+		}
+	}
+	s, err := readSigner(certPath, keyPath, now)
+	if err != nil {
+		return nil, err
+	}
+	attrs := []any{"subject", s.Leaf().Subject.String(), "key", s.KeyType(), "not_after", s.NotAfter().UTC().Format(time.RFC3339), "sha256", s.Fingerprint()}
+	if s.Expiring(now, expiryWarning) {
+		log.Warn("signing certificate expires soon: renew it, and remember that devices need the same leaf to replace a profile", attrs...)
+	} else {
+		log.Info("signing certificate loaded", attrs...)
+	}
+	return s, nil
+}
+
+// readSigner reads and checks a certificate and key file pair. Errors name
+// the file and the problem.
+func readSigner(certPath, keyPath string, now time.Time) (*signing.Signer, error) {
+	certPEM, err := os.ReadFile(certPath)
+	if err != nil {
+		return nil, fmt.Errorf("signing certificate: %w", err)
+	}
+	keyPEM, err := readKeyFile(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	s, err := signing.Load(certPEM, keyPEM, now)
+	if err != nil {
+		var le *signing.LoadError
+		if errors.As(err, &le) && le.Part == signing.PartKey {
+			return nil, fmt.Errorf("%s: %w", keyPath, err)
+		}
+		return nil, fmt.Errorf("%s: %w", certPath, err)
+	}
+	return s, nil
+}
+
+// ensureSelfSigned creates the self-signed signing pair unless it exists.
+func ensureSelfSigned(certPath, keyPath, org string, log *slog.Logger, now time.Time) error {
+	_, certErr := os.Stat(certPath)
+	_, keyErr := os.Stat(keyPath)
+	switch {
+	case certErr == nil && keyErr == nil:
+		return nil
+	case certErr == nil || keyErr == nil:
+		return fmt.Errorf("%s and %s: one exists without the other; restore the missing file from a backup, or remove both to make a new signing certificate (devices will then refuse to replace profiles signed by the old one)", certPath, keyPath)
+	case !errors.Is(certErr, fs.ErrNotExist):
+		return certErr
+	}
+	certPEM, keyPEM, err := signing.NewSelfSigned(org+" profile signing", org, now, rand.Reader)
+	if err != nil {
+		return fmt.Errorf("create self-signed signing certificate: %w", err)
+	}
+	if err := writeFileAtomic(keyPath, keyPEM, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", keyPath, err)
+	}
+	if err := writeFileAtomic(certPath, certPEM, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", certPath, err)
+	}
+	log.Info("created a self-signed signing certificate; keep the data folder: devices only accept replacements signed by the same certificate", "cert", certPath)
+	return nil
+}
+
+// ready is the readiness check: the signer must still be valid.
+func (a *app) ready(ctx context.Context) error {
+	if a.signer != nil && time.Now().After(a.signer.NotAfter()) {
+		return errors.New("the signing certificate has expired")
+	}
+	return ctx.Err()
+}

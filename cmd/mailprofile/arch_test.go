@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencyDirection keeps the architecture of DESIGN.md: profile and
+// signing are pure (no HTTP, no Echo, no logging, no file access of their
+// own), and only web imports Echo.
+func TestDependencyDirection(t *testing.T) {
+	imports := func(pkg string) []string {
+		t.Helper()
+		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "github.com/mailprofile/mailprofile/"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		return strings.Fields(string(out))
+	}
+	forbidden := map[string][]string{
+		"profile":  {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web"},
+		"signing":  {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web"},
+		"provider": {"github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
+	}
+	for pkg, bad := range forbidden {
+		for _, imp := range imports(pkg) {
+			for _, b := range bad {
+				if imp == b {
+					t.Errorf("%s imports %s", pkg, imp)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mailprofile/mailprofile/profile"
+)
+
+// Config is every setting of every subcommand, filled from flags whose
+// defaults come from MAILPROFILE_<FLAG> environment variables.
+type Config struct {
+	// Shared by serve, generate and lookup.
+	DataDir          string
+	SignCert         string
+	SignKey          string
+	Unsigned         bool
+	Providers        string
+	Organization     string
+	IdentifierPrefix string
+	ProfileName      string
+	ProfileDesc      string
+	LogFormat        string
+	LogLevel         string
+
+	// serve
+	Addr            string
+	ServiceName     string
+	RateLimit       float64
+	RateBurst       int
+	ShutdownTimeout time.Duration
+
+	// generate
+	Email  string
+	Type   string
+	Name   string
+	Output string
+
+	// inspect and lookup
+	CAFile string
+	JSON   bool
+}
+
+// envName is the environment variable for a flag: --data-dir reads
+// MAILPROFILE_DATA_DIR.
+func envName(flagName string) string {
+	return "MAILPROFILE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// envFlags registers flags whose defaults come from the environment. A
+// malformed variable is remembered and reported by parse, naming it.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envFlags) env(name string) (string, bool) {
+	v := e.getenv(envName(name))
+	return v, v != ""
+}
+
+func (e *envFlags) String(p *string, name, def, usage string) {
+	if v, ok := e.env(name); ok {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+func (e *envFlags) Bool(p *bool, name string, def bool, usage string) {
+	if v, ok := e.env(name); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", envName(name), v))
+		}
+		def = b
+	}
+	e.fs.BoolVar(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+func (e *envFlags) Int(p *int, name string, def int, usage string) {
+	if v, ok := e.env(name); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a whole number", envName(name), v))
+		}
+		def = n
+	}
+	e.fs.IntVar(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+func (e *envFlags) Float(p *float64, name string, def float64, usage string) {
+	if v, ok := e.env(name); ok {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a number", envName(name), v))
+		}
+		def = n
+	}
+	e.fs.Float64Var(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+func (e *envFlags) Duration(p *time.Duration, name string, def time.Duration, usage string) {
+	if v, ok := e.env(name); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a duration such as 15s", envName(name), v))
+		}
+		def = d
+	}
+	e.fs.DurationVar(p, name, def, usage+" ($"+envName(name)+")")
+}
+
+// Defaults of the operator's settings.
+const (
+	defaultAddr             = "127.0.0.1:8080"
+	defaultDataDir          = "./data"
+	defaultOrganization     = "mailprofile"
+	defaultIdentifierPrefix = "local.mailprofile"
+)
+
+// parseConfig reads the flags of one subcommand. It returns the remaining
+// positional arguments. Output goes to w (usage and flag errors).
+func parseConfig(cmd string, args []string, getenv func(string) string, w io.Writer) (*Config, []string, error) {
+	cfg := &Config{}
+	fs := flag.NewFlagSet("mailprofile "+cmd, flag.ContinueOnError)
+	fs.SetOutput(w)
+	e := &envFlags{fs: fs, getenv: getenv}
+
+	if cmd != "inspect" {
+		e.String(&cfg.DataDir, "data-dir", defaultDataDir, "folder for the signing certificate, the identifier secret and the database")
+		e.String(&cfg.Providers, "providers", "", "folder of clientConfig v1.1 XML files that add to and override the built-in catalog")
+		e.String(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+		e.String(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	}
+	if cmd == "serve" || cmd == "generate" {
+		e.String(&cfg.SignCert, "sign-cert", "", "signing certificate PEM: the leaf first, then intermediates (fullchain.pem)")
+		e.String(&cfg.SignKey, "sign-key", "", "signing key PEM: PKCS#1, PKCS#8 or SEC1; RSA or ECDSA")
+		e.Bool(&cfg.Unsigned, "unsigned", false, "serve plain, unsigned profiles")
+		e.String(&cfg.Organization, "org", defaultOrganization, "organization name shown as the profile's source")
+		e.String(&cfg.IdentifierPrefix, "identifier-prefix", defaultIdentifierPrefix, "reverse-DNS prefix of profile identifiers; set it once and keep it")
+		e.String(&cfg.ProfileName, "profile-name", profile.DefaultDisplayName, "profile display name; {provider}, {email} and {organization} are replaced")
+		e.String(&cfg.ProfileDesc, "profile-description", profile.DefaultDescription, "profile description; same placeholders")
+	}
+	switch cmd {
+	case "serve":
+		e.String(&cfg.Addr, "addr", defaultAddr, "address to listen on")
+		e.String(&cfg.ServiceName, "service-name", "Mail setup", "name of the service shown on the pages")
+		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
+		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
+		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	case "generate":
+		e.String(&cfg.Email, "email", "", "email address (required)")
+		e.String(&cfg.Type, "type", "imap", "account type: imap or pop")
+		e.String(&cfg.Name, "name", "", "sender's display name")
+		e.String(&cfg.Output, "o", "", "output file (default: standard output)")
+	case "inspect":
+		e.String(&cfg.CAFile, "ca", "", "PEM file of trusted roots to check the signer chain against")
+		e.Bool(&cfg.JSON, "json", false, "print JSON")
+	case "lookup":
+		e.Bool(&cfg.JSON, "json", false, "print JSON")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if len(e.errs) > 0 {
+		return nil, nil, errors.Join(e.errs...)
+	}
+	if err := cfg.Validate(cmd); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs.Args(), nil
+}
+
+// Validate checks the settings of cmd; each error names the setting.
+func (c *Config) Validate(cmd string) error {
+	var errs []error
+	bad := func(flagName, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("--%s ($%s): %s", flagName, envName(flagName), fmt.Sprintf(format, args...)))
+	}
+	if cmd != "inspect" {
+		if c.DataDir == "" {
+			bad("data-dir", "must not be empty")
+		}
+		if c.LogFormat != "text" && c.LogFormat != "json" {
+			bad("log-format", "%q: want text or json", c.LogFormat)
+		}
+		if _, err := parseLevel(c.LogLevel); err != nil {
+			bad("log-level", "%v", err)
+		}
+	}
+	if cmd == "serve" || cmd == "generate" {
+		switch {
+		case c.Unsigned && (c.SignCert != "" || c.SignKey != ""):
+			bad("unsigned", "cannot be combined with --sign-cert or --sign-key")
+		case (c.SignCert == "") != (c.SignKey == ""):
+			if c.SignCert == "" {
+				bad("sign-cert", "is required with --sign-key")
+			} else {
+				bad("sign-key", "is required with --sign-cert")
+			}
+		}
+		if err := profile.ValidateIdentifierPrefix(c.IdentifierPrefix); err != nil {
+			bad("identifier-prefix", "%v", err)
+		}
+		if c.Organization == "" {
+			bad("org", "must not be empty")
+		}
+	}
+	switch cmd {
+	case "serve":
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			bad("addr", "%q is not host:port: %v", c.Addr, err)
+		}
+		if c.RateLimit < 0 {
+			bad("rate-limit", "must not be negative")
+		}
+		if c.RateBurst < 0 {
+			bad("rate-burst", "must not be negative")
+		}
+		if c.ShutdownTimeout <= 0 {
+			bad("shutdown-timeout", "must be positive")
+		}
+	case "generate":
+		if c.Email == "" {
+			bad("email", "is required")
+		}
+	}
+	return errors.Join(errs...)
+}

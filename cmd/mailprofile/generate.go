@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mailprofile/mailprofile/profile"
+)
+
+// generate writes one profile to -o or standard output. It uses the same
+// data folder as serve, so its profiles carry the same identifiers and
+// signature as the downloads.
+func generate(ctx context.Context, cfg *Config, args []string, e env) error {
+	if len(args) > 0 {
+		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
+	}
+	addr, err := profile.ParseAddress(cfg.Email)
+	if err != nil {
+		return fmt.Errorf("--email: %s", userText(err))
+	}
+	proto, err := profile.ParseProtocol(cfg.Type)
+	if err != nil {
+		return fmt.Errorf("--type: %s", userText(err))
+	}
+	name, err := profile.ParseName(cfg.Name)
+	if err != nil {
+		return fmt.Errorf("--name: %s", userText(err))
+	}
+	a, err := newApp(cfg, newLogger(cfg, e.stderr), time.Now())
+	if err != nil {
+		return err
+	}
+	found, err := a.catalog.Find(ctx, addr, proto)
+	if err != nil {
+		return err
+	}
+	doc, err := profile.Build(found.Account(addr, proto, name), a.options)
+	if err != nil {
+		return err
+	}
+	if a.signer != nil {
+		if doc, err = a.signer.Sign(doc); err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+	}
+	if cfg.Output == "" || cfg.Output == "-" {
+		_, err = e.stdout.Write(doc)
+		return err
+	}
+	return writeFileAtomic(cfg.Output, doc, 0o644)
+}
+
+// userText is the message of an input error without its field prefix.
+func userText(err error) string {
+	if ie, ok := err.(*profile.InputError); ok {
+		return ie.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mailprofile/mailprofile/web"
+)
+
+// serve runs the web app until ctx is cancelled (SIGINT or SIGTERM), then
+// lets the requests in flight finish.
+func serve(ctx context.Context, cfg *Config, args []string, e env) error {
+	if len(args) > 0 {
+		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
+	}
+	log := newLogger(cfg, e.stderr)
+	a, err := newApp(cfg, log, time.Now())
+	if err != nil {
+		return err
+	}
+	wcfg := web.Config{
+		Logger:      log,
+		Finder:      a.catalog,
+		Profile:     a.options,
+		ServiceName: cfg.ServiceName,
+		Ready:       a.ready,
+		RateLimit:   cfg.RateLimit,
+		RateBurst:   cfg.RateBurst,
+	}
+	if a.signer != nil {
+		wcfg.Signer = a.signer
+	}
+	srv, err := web.New(wcfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
