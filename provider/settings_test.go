@@ -44,12 +44,12 @@ func TestSettingsBuiltin(t *testing.T) {
 		{
 			name: "iCloud local part in, address out", addr: profile.Address{Local: "fred", Domain: "icloud.com"}, proto: profile.IMAP,
 			wantIncoming: profile.Server{Host: "imap.mail.me.com", Port: 993, UseSSL: true, Auth: profile.AuthPassword, Username: "fred"},
-			wantOutgoing: profile.Server{Host: "smtp.mail.me.com", Port: 587, UseSSL: true, Auth: profile.AuthPassword, Username: "fred@icloud.com"},
+			wantOutgoing: profile.Server{Host: "smtp.mail.me.com", Port: 587, UseSSL: true, STARTTLS: true, Auth: profile.AuthPassword, Username: "fred@icloud.com"},
 		},
 		{
 			name: "WEB.DE STARTTLS submission", addr: profile.Address{Local: "fred", Domain: "web.de"}, proto: profile.POP,
 			wantIncoming: profile.Server{Host: "pop3.web.de", Port: 995, UseSSL: true, Auth: profile.AuthPassword, Username: "fred"},
-			wantOutgoing: profile.Server{Host: "smtp.web.de", Port: 587, UseSSL: true, Auth: profile.AuthPassword, Username: "fred"},
+			wantOutgoing: profile.Server{Host: "smtp.web.de", Port: 587, UseSSL: true, STARTTLS: true, Auth: profile.AuthPassword, Username: "fred"},
 		},
 		{
 			name: "gmx.com servers", addr: profile.Address{Local: "fred", Domain: "gmx.com"}, proto: profile.IMAP,
@@ -142,17 +142,17 @@ func TestSettingsErrors(t *testing.T) {
 		{
 			name: "Outlook.com IMAP", provider: lookup(t, c, "hotmail.com"), proto: profile.IMAP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account in Settings > Mail > Accounts > Add Account on your device instead",
+			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
 		},
 		{
 			name: "Outlook.com POP", provider: lookup(t, c, "outlook.com"), proto: profile.POP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account in Settings > Mail > Accounts > Add Account on your device instead",
+			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
 		},
 		{
 			name: "Microsoft 365", provider: lookup(t, c, "onmicrosoft.com"), proto: profile.IMAP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Microsoft 365 accepts only OAuth sign-in, which a configuration profile cannot set up: add the account in Settings > Mail > Accounts > Add Account on your device instead",
+			message: "Microsoft 365 accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
 		},
 		{
 			name: "iCloud has no POP", provider: lookup(t, c, "icloud.com"), proto: profile.POP,
@@ -240,8 +240,8 @@ func TestSettingsPicksFirstUsable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Settings() error = %v", err)
 	}
-	wantIn := profile.Server{Host: "cram.example.com", Port: 143, UseSSL: true, Auth: profile.AuthCRAMMD5, Username: "Fred.example.com"}
-	wantOut := profile.Server{Host: "relay.example.com", Port: 587, UseSSL: true, Auth: profile.AuthNone, Username: "Fred@example.com"}
+	wantIn := profile.Server{Host: "cram.example.com", Port: 143, UseSSL: true, STARTTLS: true, Auth: profile.AuthCRAMMD5, Username: "Fred.example.com"}
+	wantOut := profile.Server{Host: "relay.example.com", Port: 587, UseSSL: true, STARTTLS: true, Auth: profile.AuthNone, Username: "Fred@example.com"}
 	if got.Incoming != wantIn || got.Outgoing != wantOut {
 		t.Errorf("Settings() = %+v / %+v, want %+v / %+v", got.Incoming, got.Outgoing, wantIn, wantOut)
 	}

@@ -45,6 +45,7 @@ type server struct {
 	cmd  *exec.Cmd
 	base string
 	logs *syncLines
+	eof  chan struct{} // closed when the log stream ends
 }
 
 type syncLines struct {
@@ -75,7 +76,7 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, logs: &syncLines{mu: make(chan struct{}, 1)}}
+	s := &server{cmd: cmd, logs: &syncLines{mu: make(chan struct{}, 1)}, eof: make(chan struct{})}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -86,6 +87,7 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 			}
 		}
 		close(addr)
+		close(s.eof)
 	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -94,7 +96,6 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 	select {
 	case a, ok := <-addr:
 		if !ok {
-			_ = cmd.Wait()
 			t.Fatalf("server exited before listening:\n%s", s.logs.all())
 		}
 		s.base = "http://" + a
@@ -189,21 +190,20 @@ func signerFingerprint(t *testing.T, path string) string {
 	return fmt.Sprintf("%x", sha256.Sum256(v.Signer.Raw))
 }
 
-// terminate sends SIGTERM and expects a clean exit.
+// terminate sends SIGTERM and expects a clean exit. The log stream is read
+// to its end before Wait, which closes the pipe.
 func terminate(t *testing.T, s *server) {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve exited with %v after SIGTERM:\n%s", err, s.logs.all())
-		}
+	case <-s.eof:
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop after SIGTERM")
+	}
+	if err := s.cmd.Wait(); err != nil {
+		t.Errorf("serve exited with %v after SIGTERM:\n%s", err, s.logs.all())
 	}
 	if !strings.Contains(s.logs.all(), `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the log:\n%s", s.logs.all())
