@@ -67,53 +67,44 @@ func (e *envFlags) env(name string) (string, bool) {
 }
 
 func (e *envFlags) String(p *string, name, def, usage string) {
-	if v, ok := e.env(name); ok {
-		def = v
-	}
+	def = envDefault(e, name, def, func(s string) (string, error) { return s, nil }, "")
 	e.fs.StringVar(p, name, def, usage+" ($"+envName(name)+")")
 }
 
-func (e *envFlags) Bool(p *bool, name string, def bool, usage string) {
-	if v, ok := e.env(name); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", envName(name), v))
-		}
-		def = b
+// envDefault returns the flag's default: the environment variable parsed
+// with parse when set, def otherwise. A malformed value is remembered with
+// what was wanted.
+func envDefault[T any](e *envFlags, name string, def T, parse func(string) (T, error), want string) T {
+	v, ok := e.env(name)
+	if !ok {
+		return def
 	}
+	x, err := parse(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want %s", envName(name), v, want))
+		return def
+	}
+	return x
+}
+
+func (e *envFlags) Bool(p *bool, name string, def bool, usage string) {
+	def = envDefault(e, name, def, strconv.ParseBool, "true or false")
 	e.fs.BoolVar(p, name, def, usage+" ($"+envName(name)+")")
 }
 
 func (e *envFlags) Int(p *int, name string, def int, usage string) {
-	if v, ok := e.env(name); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a whole number", envName(name), v))
-		}
-		def = n
-	}
+	def = envDefault(e, name, def, strconv.Atoi, "a whole number")
 	e.fs.IntVar(p, name, def, usage+" ($"+envName(name)+")")
 }
 
 func (e *envFlags) Float(p *float64, name string, def float64, usage string) {
-	if v, ok := e.env(name); ok {
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a number", envName(name), v))
-		}
-		def = n
-	}
+	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+	def = envDefault(e, name, def, parse, "a number")
 	e.fs.Float64Var(p, name, def, usage+" ($"+envName(name)+")")
 }
 
 func (e *envFlags) Duration(p *time.Duration, name string, def time.Duration, usage string) {
-	if v, ok := e.env(name); ok {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s=%q: want a duration such as 15s", envName(name), v))
-		}
-		def = d
-	}
+	def = envDefault(e, name, def, time.ParseDuration, "a duration such as 15s")
 	e.fs.DurationVar(p, name, def, usage+" ($"+envName(name)+")")
 }
 
