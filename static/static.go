@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.js
 var files embed.FS
 
 // FS returns the embedded assets.

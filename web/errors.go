@@ -79,13 +79,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.JSON(pe.Status, body)
 		return
 	}
-	s.renderErrorPage(c, pe)
+	s.renderErrorPage(c, err, pe)
 }
 
-func (s *Server) renderErrorPage(c echo.Context, pe publicError) {
+func (s *Server) renderErrorPage(c echo.Context, err error, pe publicError) {
 	var buf bytes.Buffer
 	data := s.page(c, http.StatusText(pe.Status))
 	data.Error = &pe
+	if pe.Field != "" {
+		data.setFieldError(pe.Field, err, pe.Message) // in the visitor's language
+	}
 	data.BackURL = "/"
 	if f := rawForm(c); f.Email != "" {
 		data.BackURL = "/?" + formQuery(f)

@@ -28,7 +28,8 @@ func parseTemplates() (*template.Template, error) {
 	return t, nil
 }
 
-// pageData is what every page template gets.
+// pageData is what every page template gets. Texts come from its T and
+// TH methods, in the page's language.
 type pageData struct {
 	Lang    string
 	Title   string
@@ -39,10 +40,125 @@ type pageData struct {
 	Error   *publicError
 	BackURL string
 	Setup   *setupView
+	// LangParam is the language the visitor chose with ?lang=, which
+	// links and the form carry along; empty when it came from the browser.
+	LangParam string
+	Languages []langLink
+	HomeURL   string
+	Brand     brandView
+
+	msgs        messages
+	fieldErrors map[string]fieldError
 }
 
-func (s *Server) page(_ echo.Context, title string) *pageData {
-	return &pageData{Lang: "en", Title: title, Service: s.service, Asset: s.assetTag, Errors: map[string]string{}}
+// brandView is the operator's branding as a page shows it.
+type brandView struct {
+	LogoURL, CSSURL, SupportURL, Phone string
+	// PhoneHref is a tel: link of digits and "+" only.
+	PhoneHref template.URL
+}
+
+// page starts the data for a page. title is a catalog key, or a text
+// used as it is.
+func (s *Server) page(c echo.Context, title string) *pageData {
+	lang, explicit := chooseLanguage(c)
+	ms := s.messages.forLang(lang)
+	d := &pageData{
+		Lang:      lang,
+		Title:     title,
+		Asset:     s.assetTag,
+		Form:      rawForm(c),
+		Errors:    map[string]string{},
+		Languages: languageLinks(c, lang),
+		HomeURL:   "/",
+		msgs:      ms,
+		Brand: brandView{
+			LogoURL: s.brand.logoURL, CSSURL: s.brand.cssURL,
+			SupportURL: s.brand.supportURL, Phone: s.brand.phone, PhoneHref: template.URL(s.brand.phoneHref), //nolint:gosec // digits and + only
+		},
+	}
+	if _, ok := ms.en[title]; ok {
+		d.Title = ms.T(title)
+	}
+	d.Service = s.brand.service
+	if d.Service == "" {
+		d.Service = ms.T("service.default")
+	}
+	if explicit {
+		d.LangParam = lang
+		d.HomeURL = "/?lang=" + lang
+	}
+	return d
+}
+
+// T is the plain-text message key in the page's language.
+func (d *pageData) T(key string, args ...any) string { return d.msgs.T(key, args...) }
+
+// TH is the markup message key in the page's language.
+func (d *pageData) TH(key string, args ...any) template.HTML { return d.msgs.TH(key, args...) }
+
+// PageTitle is the <title> text: the page's own, or the error's.
+func (d *pageData) PageTitle() string {
+	if e := d.Error; e != nil && e.Field == "" {
+		return d.errorHeading()
+	}
+	return d.Title
+}
+
+func (d *pageData) errorHeading() string {
+	switch {
+	case d.Error.Status >= 500:
+		return d.T("error.server")
+	case d.Error.Status == http.StatusNotFound:
+		return d.T("error.not_found")
+	case d.Error.Status == http.StatusTooManyRequests:
+		return d.T("error.too_many")
+	}
+	return d.T("error.other")
+}
+
+// ErrorMessage is the public message of a page-level error, in the page's
+// language where the catalog has it.
+func (d *pageData) ErrorMessage() fieldError {
+	e := d.Error
+	switch {
+	case e.Status >= 500:
+		return fieldError{Text: d.T("error.server_text")}
+	case e.Status == http.StatusNotFound:
+		return fieldError{Text: d.T("error.not_found_text")}
+	case d.Lang == "en":
+		return fieldError{Text: sentence(e.Message)}
+	}
+	return fieldError{Text: d.T("error.other_text"), Detail: sentence(e.Message)}
+}
+
+// fieldError is an error message shown by a form field. Detail is the
+// English text of a message the catalog has no translation for.
+type fieldError struct {
+	Text   string
+	Detail string
+}
+
+// FieldError is the error for a form field, if any: set by showSetup, or
+// carried by a failed download rendered as the form.
+func (d *pageData) FieldError(field string) *fieldError {
+	if fe, ok := d.fieldErrors[field]; ok {
+		return &fe
+	}
+	if e := d.Error; e != nil && e.Field == field {
+		fe := localError(d.msgs, nil, e.Message, field)
+		return &fe
+	}
+	return nil
+}
+
+// setFieldError puts err, whose public message is msg, by its field.
+func (d *pageData) setFieldError(field string, err error, msg string) {
+	d.Errors[field] = msg
+	if d.fieldErrors == nil {
+		d.fieldErrors = map[string]fieldError{}
+	}
+	d.fieldErrors[field] = localError(d.msgs, err, msg, field)
 }
 
 // render executes a template into a buffer and only then writes it, so a
@@ -52,44 +168,43 @@ func (s *Server) render(c echo.Context, status int, name string, data *pageData)
 	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set("Content-Language", data.Lang)
+	h.Add(echo.HeaderVary, "Accept-Language, User-Agent")
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // showForm serves GET /: the address form, refilled from the query.
 func (s *Server) showForm(c echo.Context) error {
-	data := s.page(c, "Set up your mail")
-	data.Form = rawForm(c)
+	data := s.page(c, "form.title")
 	if data.Form.Type == "" {
 		data.Form.Type = string(profile.IMAP)
 	}
 	return s.render(c, http.StatusOK, "form.html", data)
 }
 
-// showSetup serves GET /setup: what will be installed, and the download
-// button. Bad input goes back to the form with the message by its field.
+// showSetup serves GET /setup: what will be installed, the download
+// button and the steps for the visitor's device. Bad input goes back to
+// the form with the message by its field.
 func (s *Server) showSetup(c echo.Context) error {
 	f := rawForm(c)
 	req, err := parseAccountRequest(f)
 	if err == nil {
+		data := s.page(c, "setup.title")
 		var view *setupView
-		view, err = s.setupView(c, req)
+		view, err = s.setupView(c, req, data.LangParam)
 		if err == nil {
-			data := s.page(c, "Check your settings")
 			data.Setup = view
 			return s.render(c, http.StatusOK, "setup.html", data)
 		}
 	}
 	pe := classify(err)
-	if pe.Field == "" {
+	if pe.Field == "" || pe.Status >= 500 {
 		return err
 	}
-	if pe.Status >= 500 {
-		return err
-	}
-	data := s.page(c, "Set up your mail")
-	data.Form = f
-	data.Errors[pe.Field] = pe.Message
+	data := s.page(c, "form.title")
+	data.setFieldError(pe.Field, err, pe.Message)
 	s.log.Info("form rejected", "path", "/setup", "status", pe.Status, "field", pe.Field, "request_id", requestID(c))
 	return s.render(c, pe.Status, "form.html", data)
 }
@@ -106,9 +221,21 @@ type setupView struct {
 	ChangeURL   string
 	Signed      bool
 	Notes       []string
+
+	Device   device
+	MacPlace string
+	// PageURL is this page's absolute address, to open it elsewhere.
+	PageURL string
+	// SafariURL opens PageURL in Safari on iOS 17 and later.
+	SafariURL template.URL
+	QRURL     string
+	// Manual is the settings for other mail apps: IMAP, POP3 and SMTP,
+	// those the provider offers.
+	Manual []serverView
 }
 
-// serverView is one row group of the settings table.
+// serverView is one row group of the settings table. Security and Auth
+// are catalog keys.
 type serverView struct {
 	Kind     string
 	Host     string
@@ -118,31 +245,56 @@ type serverView struct {
 	Auth     string
 }
 
-func (s *Server) setupView(c echo.Context, req accountRequest) (*setupView, error) {
-	found, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto)
+func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*setupView, error) {
+	ctx := c.Request().Context()
+	found, err := s.finder.Find(ctx, req.Addr, req.Proto)
 	if err != nil {
 		return nil, err
 	}
 	if found.Incoming.Host == "" || found.Outgoing.Host == "" {
 		return nil, errors.New("settings without a host")
 	}
-	q := req.query()
-	kind := "IMAP"
-	if req.Proto == profile.POP {
-		kind = "POP3"
-	}
-	return &setupView{
+	q := setupQuery(req, lang)
+	kind := protocolName(req.Proto)
+	dev := detectDevice(c.Request().UserAgent())
+	pageURL := absoluteURL(c, "/setup", q)
+	v := &setupView{
 		Email:       req.Addr.String(),
 		Name:        req.Name,
 		Protocol:    kind,
 		Provider:    found.ProviderName(),
 		Incoming:    newServerView(kind, found.Incoming),
 		Outgoing:    newServerView("SMTP", found.Outgoing),
-		DownloadURL: "/profile?" + q,
-		ChangeURL:   "/?" + q,
+		DownloadURL: "/profile?" + req.query(),
+		ChangeURL:   "/?" + q.Encode(),
 		Signed:      s.signer != nil,
 		Notes:       found.Notes,
-	}, nil
+		Device:      dev,
+		MacPlace:    dev.macPlace(),
+		PageURL:     pageURL,
+		SafariURL:   template.URL("x-safari-" + pageURL), //nolint:gosec // built here from the escaped query
+		QRURL:       "/setup/qr.svg?" + q.Encode(),
+	}
+	if dev.Kind == deviceOther {
+		for _, p := range []profile.Protocol{profile.IMAP, profile.POP} {
+			if p == req.Proto {
+				v.Manual = append(v.Manual, v.Incoming)
+				continue
+			}
+			if other, err := s.finder.Find(ctx, req.Addr, p); err == nil {
+				v.Manual = append(v.Manual, newServerView(protocolName(p), other.Incoming))
+			}
+		}
+		v.Manual = append(v.Manual, v.Outgoing)
+	}
+	return v, nil
+}
+
+func protocolName(p profile.Protocol) string {
+	if p == profile.POP {
+		return "POP3"
+	}
+	return "IMAP"
 }
 
 func newServerView(kind string, srv profile.Server) serverView {
@@ -156,28 +308,28 @@ func newServerView(kind string, srv profile.Server) serverView {
 	}
 }
 
-// securityLabel names the connection security as mail apps do.
+// securityLabel is the catalog key naming the connection security.
 func securityLabel(srv profile.Server) string {
 	switch {
 	case srv.STARTTLS:
-		return "STARTTLS"
+		return "security.starttls"
 	case srv.UseSSL:
-		return "SSL/TLS"
+		return "security.ssl"
 	}
-	return "None"
+	return "security.none"
 }
 
-// authLabel names the authentication as mail apps do.
+// authLabel is the catalog key naming the authentication as mail apps do.
 func authLabel(a profile.Auth) string {
 	switch a {
 	case profile.AuthPassword:
-		return "Password (normal)"
+		return "auth.password"
 	case profile.AuthCRAMMD5:
-		return "Encrypted password (CRAM-MD5)"
+		return "auth.crammd5"
 	case profile.AuthNTLM:
-		return "NTLM"
+		return "auth.ntlm"
 	case profile.AuthNone:
-		return "None"
+		return "auth.none"
 	}
 	return string(a)
 }
@@ -210,4 +362,29 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+// Tables are the settings tables of the review page: for a device that
+// installs the profile, what it installs; for any other, the settings of
+// every protocol for setting up a mail app by hand.
+func (v *setupView) Tables() []serverView {
+	if v.Device.Kind == deviceOther {
+		return v.Manual
+	}
+	return []serverView{v.Incoming, v.Outgoing}
+}
+
+// BackLink is the error page's way back to the form, in the same language.
+func (d *pageData) BackLink() string {
+	back := d.BackURL
+	if back == "" {
+		back = "/"
+	}
+	if d.LangParam == "" {
+		return back
+	}
+	if strings.Contains(back, "?") {
+		return back + "&lang=" + d.LangParam
+	}
+	return back + "?lang=" + d.LangParam
 }

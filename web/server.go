@@ -40,6 +40,16 @@ type Config struct {
 	Profile profile.Options
 	// ServiceName is shown in page titles and headings.
 	ServiceName string
+	// Logo is the operator's logo image (SVG, PNG, JPEG, WebP or GIF, at
+	// most 256 KiB), shown beside the service name; nil for none.
+	Logo []byte
+	// AccentColor is the operator's colour for buttons and links, as
+	// #rrggbb; empty keeps the default blue. It is adjusted for contrast.
+	AccentColor string
+	// SupportURL (https://, http:// or mailto:) and SupportPhone are shown
+	// as the place to get help; either may be empty.
+	SupportURL   string
+	SupportPhone string
 	// Ready reports whether the server can serve profiles (for /readyz).
 	Ready func(ctx context.Context) error
 	// RateLimit is the sustained requests per second allowed per client
@@ -61,7 +71,7 @@ func (c Config) Validate() error {
 	if err := c.Profile.Validate(); err != nil {
 		return fmt.Errorf("web: profile options: %w", err)
 	}
-	return nil
+	return c.validateBranding()
 }
 
 // Server is the web application.
@@ -78,6 +88,8 @@ type Server struct {
 	burst    int
 	started  time.Time
 	assetTag string
+	brand    *brand
+	messages catalog
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -87,6 +99,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	messages, err := loadCatalog()
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +118,8 @@ func New(cfg Config) (*Server, error) {
 		burst:    cfg.RateBurst,
 		started:  time.Now(),
 		assetTag: static.Version(),
+		brand:    newBrand(cfg),
+		messages: messages,
 	}
 	if s.service == "" {
 		s.service = "Mail setup"
@@ -134,11 +152,14 @@ func (s *Server) routes() *echo.Echo {
 	limit := s.rateLimiter()
 	e.GET("/", s.showForm, limit)
 	e.GET("/setup", s.showSetup, limit)
+	e.GET("/setup/qr.svg", s.setupQR, limit)
 	e.GET("/profile", s.downloadProfile, limit)
 	e.GET("/api/v1/settings", s.apiSettings, limit)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	e.GET("/brand.css", s.brandCSS)
+	e.GET("/brand/logo", s.brandLogo)
 	return e
 }

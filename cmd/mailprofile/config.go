@@ -32,6 +32,10 @@ type Config struct {
 	// serve
 	Addr            string
 	ServiceName     string
+	Logo            string
+	AccentColor     string
+	SupportURL      string
+	SupportPhone    string
 	RateLimit       float64
 	RateBurst       int
 	ShutdownTimeout time.Duration
@@ -142,7 +146,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string, w io.Wri
 	switch cmd {
 	case "serve":
 		e.String(&cfg.Addr, "addr", defaultAddr, "address to listen on")
-		e.String(&cfg.ServiceName, "service-name", "Mail setup", "name of the service shown on the pages")
+		e.String(&cfg.ServiceName, "service-name", "", "name of the service shown on the pages (default: \"Mail setup\" in the visitor's language)")
+		e.String(&cfg.Logo, "logo", "", "logo image file shown on the pages (SVG, PNG, JPEG, WebP or GIF, at most 256 KiB)")
+		e.String(&cfg.AccentColor, "accent-color", "", "accent colour of buttons and links, as #rrggbb")
+		e.String(&cfg.SupportURL, "support-url", "", "where visitors get help: an https:, http: or mailto: URL")
+		e.String(&cfg.SupportPhone, "support-phone", "", "helpdesk phone number shown on the pages")
 		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
 		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
 		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")

@@ -12,6 +12,9 @@ import (
 	"github.com/mailprofile/mailprofile/web"
 )
 
+// maxLogoSize bounds the --logo file; web checks the exact limit.
+const maxLogoSize = 1 << 20
+
 // serve runs the web app until ctx is cancelled (SIGINT or SIGTERM), then
 // lets the requests in flight finish.
 func serve(ctx context.Context, cfg *Config, args []string, e env) error {
@@ -24,20 +27,28 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return err
 	}
 	wcfg := web.Config{
-		Logger:      log,
-		Finder:      a.catalog,
-		Profile:     a.options,
-		ServiceName: cfg.ServiceName,
-		Ready:       a.ready,
-		RateLimit:   cfg.RateLimit,
-		RateBurst:   cfg.RateBurst,
+		Logger:       log,
+		Finder:       a.catalog,
+		Profile:      a.options,
+		ServiceName:  cfg.ServiceName,
+		AccentColor:  cfg.AccentColor,
+		SupportURL:   cfg.SupportURL,
+		SupportPhone: cfg.SupportPhone,
+		Ready:        a.ready,
+		RateLimit:    cfg.RateLimit,
+		RateBurst:    cfg.RateBurst,
+	}
+	if cfg.Logo != "" {
+		if wcfg.Logo, err = readLimited(cfg.Logo, maxLogoSize); err != nil {
+			return fmt.Errorf("--logo: %w", err)
+		}
 	}
 	if a.signer != nil {
 		wcfg.Signer = a.signer
 	}
 	srv, err := web.New(wcfg)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (check --service-name, --logo, --accent-color, --support-url and --support-phone)", err)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -261,3 +261,26 @@ func TestServeRefusesBadSigner(t *testing.T) {
 		t.Errorf("exit %v, output:\n%s", err, out)
 	}
 }
+
+func TestServeRefusesBadBranding(t *testing.T) {
+	bin := buildBinary(t)
+	svg := filepath.Join(t.TempDir(), "logo.svg")
+	writeFile(t, svg, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>`, 0o644)
+	text := filepath.Join(t.TempDir(), "logo.txt")
+	writeFile(t, text, "not an image", 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--accent-color", "red"}, "accent"},
+		{[]string{"--support-url", "javascript:alert(1)"}, "support"},
+		{[]string{"--logo", filepath.Join(t.TempDir(), "none.png")}, "--logo"},
+		{[]string{"--logo", text}, "logo must be an SVG, PNG, JPEG, WebP or GIF image"},
+	} {
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--logo", svg}, tt.args...)
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), tt.want) {
+			t.Errorf("serve %v: %v\n%s", tt.args, err, out)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// deviceKind is what the visitor's device can do with a profile, which
+// decides the steps the review page shows first.
+type deviceKind string
+
+const (
+	// deviceIOS is an iPhone or iPad in a browser that hands a downloaded
+	// profile to Settings: Safari, or Chrome 95 and later.
+	deviceIOS deviceKind = "ios"
+	// deviceIOSSaveOnly is an iPhone or iPad in a browser or an app's
+	// built-in browser that can only save the file (Firefox, Edge, the
+	// Google app, Facebook, Instagram, …).
+	deviceIOSSaveOnly deviceKind = "ios-save-only"
+	// deviceMac is a Mac, or an iPad with iPadOS 13 or later, which sends
+	// the Mac's User-Agent; a small script tells them apart by touch.
+	deviceMac deviceKind = "mac"
+	// deviceOther is Windows, Linux, Android or anything unknown.
+	deviceOther deviceKind = "other"
+)
+
+// device is what the User-Agent tells about the visitor's device.
+type device struct {
+	Kind deviceKind
+	// Browser names an iOS browser or app other than Safari, such as
+	// "Chrome" or "Instagram"; empty for Safari and for an app that does
+	// not say its name.
+	Browser string
+	// IOS is the major iOS version, 0 when unknown.
+	IOS int
+	// MacOS is the major macOS version (10 for 10.x), 0 when the
+	// User-Agent does not tell: Safari, Chrome and Firefox all freeze it
+	// at 10.15.
+	MacOS int
+}
+
+// iosApps are User-Agent tokens of iOS browsers and apps whose built-in
+// browser saves a profile instead of installing it, with their names.
+// Checked in order; the first that matches wins.
+var iosApps = []struct{ token, name string }{
+	{"FxiOS/", "Firefox"},
+	{"EdgiOS/", "Edge"},
+	{"OPiOS/", "Opera"},
+	{"OPT/", "Opera"},
+	{"DuckDuckGo/", "DuckDuckGo"},
+	{"YaBrowser/", "Yandex Browser"},
+	{"GSA/", "Google"},
+	{"FBAN/", "Facebook"},
+	{"FBAV/", "Facebook"},
+	{"Instagram", "Instagram"},
+	{" Line/", "LINE"},
+	{"MicroMessenger/", "WeChat"},
+	{"Snapchat", "Snapchat"},
+	{"LinkedInApp", "LinkedIn"},
+	{"Pinterest", "Pinterest"},
+	{"musical_ly", "TikTok"},
+	{"BytedanceWebview", "TikTok"},
+	{"Twitter", "X"},
+}
+
+var (
+	iosVersion   = regexp.MustCompile(`(?:iPhone OS|CPU OS|iPod OS) (\d+)_`)
+	macVersion   = regexp.MustCompile(`Mac OS X (\d+)[._](\d+)`)
+	chromeIOSVer = regexp.MustCompile(`CriOS/(\d+)`)
+)
+
+// chromeHandsOff is the first Chrome for iOS that passes a downloaded
+// profile on to Settings.
+const chromeHandsOff = 95
+
+// detectDevice reads the User-Agent. When in doubt it answers deviceOther,
+// whose page offers every way: a QR code, the download and the settings.
+func detectDevice(ua string) device {
+	switch {
+	case strings.Contains(ua, "Windows Phone"), strings.Contains(ua, "Android"):
+		return device{Kind: deviceOther}
+	case strings.Contains(ua, "iPhone"), strings.Contains(ua, "iPad"), strings.Contains(ua, "iPod"):
+		return detectIOS(ua)
+	case strings.Contains(ua, "Macintosh"):
+		d := device{Kind: deviceMac}
+		if m := macVersion.FindStringSubmatch(ua); m != nil {
+			major, _ := strconv.Atoi(m[1])
+			minor, _ := strconv.Atoi(m[2])
+			switch {
+			case major == 10 && minor >= 15:
+				// Frozen at 10.15(.7) since 2020: could be any version.
+			case major >= 10:
+				d.MacOS = major
+			}
+		}
+		return d
+	}
+	return device{Kind: deviceOther}
+}
+
+func detectIOS(ua string) device {
+	d := device{Kind: deviceIOS}
+	if m := iosVersion.FindStringSubmatch(ua); m != nil {
+		d.IOS, _ = strconv.Atoi(m[1])
+	}
+	if m := chromeIOSVer.FindStringSubmatch(ua); m != nil {
+		d.Browser = "Chrome"
+		if v, _ := strconv.Atoi(m[1]); v < chromeHandsOff {
+			d.Kind = deviceIOSSaveOnly
+		}
+		return d
+	}
+	for _, app := range iosApps {
+		if strings.Contains(ua, app.token) {
+			d.Kind, d.Browser = deviceIOSSaveOnly, app.name
+			return d
+		}
+	}
+	if !strings.Contains(ua, "Safari/") {
+		// A WKWebView inside an app that does not name itself.
+		d.Kind = deviceIOSSaveOnly
+	}
+	return d
+}
+
+// macPlace is where System Settings keeps downloaded profiles on the
+// visitor's macOS version: "device-management" (15 and later), "privacy"
+// (13 and 14), "preferences" (12 and before), or "" when unknown.
+func (d device) macPlace() string {
+	switch {
+	case d.MacOS >= 15:
+		return "device-management"
+	case d.MacOS >= 13:
+		return "privacy"
+	case d.MacOS > 0:
+		return "preferences"
+	}
+	return ""
+}
+
+// SafariLink reports whether the x-safari-https:// scheme, which opens a
+// page in Safari, works: iOS 17 and later.
+func (d device) SafariLink() bool { return d.IOS == 0 || d.IOS >= 17 }

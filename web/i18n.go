@@ -1,0 +1,178 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+)
+
+// Every visible text of the pages comes from the message catalogs in
+// messages/, one JSON object per language. English is complete by
+// definition; the other languages must have every English key, which
+// loadCatalog checks at start-up.
+//
+// A message may hold {placeholders}, filled by T and TH. Keys ending in
+// "_html" are trusted markup (the catalog is our own source) and their
+// arguments are escaped; all other messages are plain text that the
+// template escapes.
+
+//go:embed messages/*.json
+var messageFiles embed.FS
+
+// languages are the supported languages, the default first.
+var languages = []language.Tag{language.English, language.German, language.French}
+
+var langMatcher = language.NewMatcher(languages)
+
+// catalog maps a language's base code ("en") to its messages.
+type catalog map[string]map[string]string
+
+func loadCatalog() (catalog, error) {
+	cat := catalog{}
+	for _, tag := range languages {
+		code := tag.String()
+		b, err := messageFiles.ReadFile(path.Join("messages", code+".json"))
+		if err != nil {
+			return nil, fmt.Errorf("web: messages for %s: %w", code, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("web: messages/%s.json: %w", code, err)
+		}
+		cat[code] = m
+	}
+	var missing []string
+	for key := range cat["en"] {
+		for code, m := range cat {
+			if m[key] == "" {
+				missing = append(missing, code+":"+key)
+			}
+		}
+	}
+	for code, m := range cat {
+		for key := range m {
+			if _, ok := cat["en"][key]; !ok {
+				missing = append(missing, code+":"+key+" (not in English)")
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("web: message catalog incomplete: %s", strings.Join(missing, ", "))
+	}
+	return cat, nil
+}
+
+// chooseLanguage picks the page language: a supported ?lang= wins, then
+// the best match for Accept-Language, then English. explicit reports a
+// ?lang= choice, which links between pages then carry along.
+func chooseLanguage(c echo.Context) (code string, explicit bool) {
+	if q := c.QueryParam("lang"); q != "" {
+		if tag, err := language.Parse(q); err == nil {
+			if _, idx, conf := langMatcher.Match(tag); conf >= language.High {
+				return baseCode(idx), true
+			}
+		}
+	}
+	tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "en", false
+	}
+	_, idx, conf := langMatcher.Match(tags...)
+	if conf == language.No {
+		return "en", false
+	}
+	return baseCode(idx), false
+}
+
+func baseCode(idx int) string { return languages[idx].String() }
+
+// messages is one language's view of the catalog, used by templates.
+type messages struct {
+	lang string
+	m    map[string]string
+	en   map[string]string
+}
+
+func (c catalog) forLang(code string) messages {
+	m, ok := c[code]
+	if !ok {
+		code, m = "en", c["en"]
+	}
+	return messages{lang: code, m: m, en: c["en"]}
+}
+
+func (ms messages) raw(key string) string {
+	if s, ok := ms.m[key]; ok {
+		return s
+	}
+	if s, ok := ms.en[key]; ok {
+		return s
+	}
+	return key // a missing key shows, and the catalog test catches it
+}
+
+// T returns the plain-text message key with its {placeholders} filled
+// from name, value pairs.
+func (ms messages) T(key string, args ...any) string {
+	return fill(ms.raw(key), args, func(s string) string { return s })
+}
+
+// TH returns a markup message (key ending in _html) with its placeholders
+// filled with escaped values.
+func (ms messages) TH(key string, args ...any) template.HTML {
+	if !strings.HasSuffix(key, "_html") {
+		return template.HTML(template.HTMLEscapeString(ms.T(key, args...)))
+	}
+	return template.HTML(fill(ms.raw(key), args, template.HTMLEscapeString)) //nolint:gosec // the catalog is trusted; values are escaped
+}
+
+func fill(msg string, args []any, escape func(string) string) string {
+	if len(args) == 0 || !strings.Contains(msg, "{") {
+		return msg
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", escape(fmt.Sprint(args[i+1])))
+	}
+	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// langLink is one entry of the language switcher.
+type langLink struct {
+	Code    string
+	Name    string
+	URL     string
+	Current bool
+}
+
+// languageNames are each language's own name for itself.
+var languageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français"}
+
+// languageLinks are links to the current page in every language.
+func languageLinks(c echo.Context, current string) []langLink {
+	r := c.Request()
+	p := r.URL.EscapedPath()
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		p = "/" // never a link to another host
+	}
+	links := make([]langLink, 0, len(languages))
+	for _, tag := range languages {
+		code := tag.String()
+		q := url.Values{}
+		for k, v := range r.URL.Query() {
+			q[k] = v
+		}
+		q.Set("lang", code)
+		links = append(links, langLink{Code: code, Name: languageNames[code], URL: p + "?" + q.Encode(), Current: code == current})
+	}
+	return links
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/mailprofile/mailprofile/provider"
+)
+
+// Error messages of profile and provider are English and meant for the
+// visitor. In other languages the known ones are translated from their
+// type and fields; the rest get a translated lead with the English text
+// beside it.
+
+// exactErrors maps common English input messages, or their starts, to
+// catalog keys.
+var exactErrors = []struct{ prefix, key string }{
+	{"enter your email address", "err.email_missing"},
+	{"an email address needs an @", "err.email_no_at"},
+	{"the address has more than one @", "err.email_two_at"},
+	{"the part before the @ is missing", "err.email_no_local"},
+	{"unknown account type", "err.type"},
+}
+
+// localError is the message for err (nil when only its public message msg
+// is known) in the language of ms.
+func localError(ms messages, err error, msg, field string) fieldError {
+	if ms.lang == "en" {
+		return fieldError{Text: sentence(msg)}
+	}
+	if err != nil {
+		if t, ok := providerError(ms, err); ok {
+			return fieldError{Text: t}
+		}
+	}
+	for _, e := range exactErrors {
+		if strings.HasPrefix(msg, e.prefix) {
+			return fieldError{Text: ms.T(e.key)}
+		}
+	}
+	key := "err.field." + field
+	if _, ok := ms.en[key]; !ok {
+		key = "error.other_text"
+	}
+	return fieldError{Text: ms.T(key), Detail: sentence(msg)}
+}
+
+func providerError(ms messages, err error) (string, bool) {
+	var (
+		notFound *provider.NotFoundError
+		oauth    *provider.OAuthOnlyError
+		noProto  *provider.NoProtocolError
+		insecure *provider.NoSecureServerError
+	)
+	switch {
+	case errors.As(err, &notFound):
+		return ms.T("err.not_found", "domain", notFound.Domain), true
+	case errors.As(err, &oauth):
+		return ms.T("err.oauth_only", "provider", oauth.Provider), true
+	case errors.As(err, &noProto):
+		t := ms.T("err.no_protocol", "provider", noProto.Provider, "type", serverTypeName(ms, noProto.Type))
+		if noProto.Alternative != "" {
+			t += " " + ms.T("err.choose_instead", "type", serverTypeName(ms, noProto.Alternative))
+		}
+		return t, true
+	case errors.As(err, &insecure):
+		return ms.T("err.no_secure", "provider", insecure.Provider, "type", serverTypeName(ms, insecure.Type)), true
+	}
+	return "", false
+}
+
+func serverTypeName(ms messages, typ string) string {
+	switch typ {
+	case "imap":
+		return "IMAP"
+	case "pop3":
+		return "POP"
+	case "smtp":
+		return ms.T("err.smtp")
+	}
+	return typ
+}
