@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// maxUserName bounds a helpdesk account name, in bytes.
+const maxUserName = 64
+
+// User is a helpdesk account.
+type User struct {
+	Name         string
+	PasswordHash string // from HashPassword
+	CreatedAt    time.Time
+	FailedLogins int       // failed sign-ins since the last success or lock expiry
+	LockedUntil  time.Time // zero when the account has never been locked
+	LastLoginAt  time.Time // last successful sign-in; zero if none
+}
+
+// Locked reports whether sign-in is refused at now because of failed
+// attempts.
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
+
+// ValidateUserName reports whether name can name an account: 1 to 64 bytes of
+// UTF-8 without control characters. Its error is safe to show.
+func ValidateUserName(name string) error {
+	if err := checkText("user name", name, true, maxUserName); err != nil {
+		return err
+	}
+	return nil
+}
+
+const userCols = "name, password_hash, created_at, failed_logins, locked_until, last_login_at"
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	err := row.Scan(&u.Name, &u.PasswordHash, tc(&u.CreatedAt), &u.FailedLogins, tc(&u.LockedUntil), tc(&u.LastLoginAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, ErrNotFound
+	}
+	return u, err
+}
+
+// CreateUser adds an account; ErrExists if the name is taken.
+func (s *Store) CreateUser(ctx context.Context, name, passwordHash string, now time.Time) error {
+	if err := ValidateUserName(name); err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	if passwordHash == "" {
+		return errors.New("store: create user: empty password hash")
+	}
+	return s.tx(ctx, "create user", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"),
+			name, passwordHash, s.t(now))
+		if isUniqueViolation(err) {
+			return ErrExists
+		}
+		return err
+	})
+}
+
+// User returns an account; ErrNotFound if there is none.
+func (s *Store) User(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE name = ?"), name))
+	return u, s.fail("get user", err)
+}
+
+// Users returns every account, by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.rdb.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY name")
+	if err != nil {
+		return nil, s.fail("list users", err)
+	}
+	defer rows.Close()
+	var us []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, s.fail("list users", err)
+		}
+		us = append(us, u)
+	}
+	return us, s.fail("list users", rows.Err())
+}
+
+// SetPassword replaces an account's password hash. It also clears failed
+// sign-ins and any lock, and ends the account's sessions, so that a reset
+// password signs out whoever knew the old one. ErrNotFound if there is no
+// such account.
+func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) error {
+	if passwordHash == "" {
+		return errors.New("store: set password: empty password hash")
+	}
+	return s.tx(ctx, "set password", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?"),
+			passwordHash, name)
+		if err := oneRow(res, err); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
+		return err
+	})
+}
+
+// DeleteUser removes an account and its sessions. Links it created and audit
+// events it caused stay, naming it as text. ErrNotFound if there is no such
+// account.
+func (s *Store) DeleteUser(ctx context.Context, name string) error {
+	return s.tx(ctx, "delete user", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("DELETE FROM users WHERE name = ?"), name)
+		if err := oneRow(res, err); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
+		return err
+	})
+}
+
+// RecordLoginFailure counts a failed sign-in and returns the account as it
+// now is. When the count reaches maxFailures the account is locked until
+// now+lockFor; a failure while it is locked extends the lock; the first
+// failure after a lock has run out starts counting again from one.
+// ErrNotFound if there is no such account (the caller should still spend the
+// time of a password check, and rate-limit by address).
+func (s *Store) RecordLoginFailure(ctx context.Context, name string, now time.Time, maxFailures int, lockFor time.Duration) (User, error) {
+	var u User
+	err := s.tx(ctx, "record login failure", func(tx *sql.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE name = ?"+s.forUpdate()), name))
+		if err != nil {
+			return err
+		}
+		if !u.LockedUntil.IsZero() && !u.Locked(now) {
+			u.FailedLogins, u.LockedUntil = 0, time.Time{} // the lock ran out: a fresh start
+		}
+		u.FailedLogins++
+		if maxFailures > 0 && u.FailedLogins >= maxFailures {
+			u.LockedUntil = normTime(now.Add(lockFor))
+		}
+		_, err = tx.ExecContext(ctx, s.q("UPDATE users SET failed_logins = ?, locked_until = ? WHERE name = ?"),
+			u.FailedLogins, s.t(u.LockedUntil), name)
+		return err
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// RecordLoginSuccess clears an account's failed sign-ins and lock and sets
+// its LastLoginAt to now. ErrNotFound if there is no such account.
+func (s *Store) RecordLoginSuccess(ctx context.Context, name string, now time.Time) error {
+	return s.tx(ctx, "record login success", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE name = ?"),
+			s.t(now), name)
+		return oneRow(res, err)
+	})
+}
+
+// oneRow turns an update that touched no row into ErrNotFound.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
