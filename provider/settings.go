@@ -17,6 +17,9 @@ type Settings struct {
 	// Notes are hints for the user, such as an app password being needed
 	// or IMAP having to be switched on first.
 	Notes []string
+	// Origin says how the settings were found; the zero value is the
+	// catalog.
+	Origin Origin
 }
 
 // Settings picks the first usable incoming server of the wanted protocol
