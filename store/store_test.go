@@ -2,21 +2,13 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create test databases
+	"github.com/mailprofile/mailprofile/store/storetest"
 )
-
-// testDatabaseURL names the PostgreSQL server the tests use: a superuser URL,
-// set by scripts/test, under which each test creates its own database.
-const testDatabaseURL = "MAILPROFILE_TEST_DATABASE_URL"
 
 // t0 is the fixed "now" of the tests.
 var t0 = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -56,45 +48,8 @@ func newStore(t *testing.T, dialect string) *Store {
 	return s
 }
 
-// postgresAdmin returns the test server's URL, or skips the test when there
-// is none (fails on CI, where there must be one).
-func postgresAdmin(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv(testDatabaseURL)
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(testDatabaseURL + " not set on CI: .ci/run must start PostgreSQL (see scripts/test)")
-		}
-		t.Skip(testDatabaseURL + " not set: run scripts/test, which starts PostgreSQL")
-	}
-	return u
-}
+// postgresAdmin and newPostgresDB are storetest's, under the names the
+// tests use.
+func postgresAdmin(t *testing.T) string { return storetest.AdminURL(t) }
 
-// newPostgresDB creates a database with a random name on the test server,
-// drops it when the test ends, and returns its URL.
-func newPostgresDB(t *testing.T) string {
-	t.Helper()
-	admin := postgresAdmin(t)
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatalf("sql.Open(%s) = %v", testDatabaseURL, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "mailprofile_test_" + hex.EncodeToString(b)
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("CREATE DATABASE = %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("DROP DATABASE = %v", err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("url.Parse(%s) = %v", testDatabaseURL, err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+func newPostgresDB(t *testing.T) string { return storetest.NewDatabase(t) }
