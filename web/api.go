@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
 )
 
 // apiServer is one server in the API's answer.
@@ -18,15 +19,27 @@ type apiServer struct {
 	Authentication string `json:"authentication"` // Apple's EmailAuth* value
 }
 
-// apiAccount is the settings for one protocol.
+// apiAccount is the settings for one protocol, and where they came from.
 type apiAccount struct {
 	Type       string    `json:"type"`
 	Incoming   apiServer `json:"incoming"`
 	Outgoing   apiServer `json:"outgoing"`
 	ProfileURL string    `json:"profile_url"`
+	// Source says where the settings came from, for people.
+	Source string `json:"source"`
+	// Method and Confidence are how the settings were found and how far
+	// they can be trusted; Via is what was asked (a URL, an MX host, a
+	// DNS name).
+	Method     provider.Method     `json:"method"`
+	Confidence provider.Confidence `json:"confidence"`
+	Via        string              `json:"via,omitempty"`
+	// Signed reports whether this account's profile is signed: settings
+	// found at run time are not, unless the operator vouches for them.
+	Signed bool `json:"signed"`
 }
 
-// apiSettings is the body of GET /api/v1/settings.
+// apiSettings is the body of GET /api/v1/settings. Source is that of the
+// last account; Signed reports whether every account's profile is signed.
 type apiSettings struct {
 	Email       string            `json:"email"`
 	Provider    string            `json:"provider"`
@@ -82,12 +95,19 @@ func (s *Server) apiSettings(c echo.Context) error {
 		out.Source = found.Source()
 		out.Notes = found.Notes
 		req := accountRequest{Addr: addr, Proto: p}
+		o := origin(found)
 		out.Accounts = append(out.Accounts, apiAccount{
 			Type:       string(p),
 			Incoming:   newAPIServer(found.Incoming),
 			Outgoing:   newAPIServer(found.Outgoing),
 			ProfileURL: "/profile?" + req.query(),
+			Source:     found.Source(),
+			Method:     o.Method,
+			Confidence: o.Confidence,
+			Via:        o.Via,
+			Signed:     s.signs(found),
 		})
+		out.Signed = out.Signed && s.signs(found)
 	}
 	if len(out.Accounts) == 0 {
 		if firstErr == nil {

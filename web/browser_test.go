@@ -67,9 +67,9 @@ type browser struct {
 	mu      sync.Mutex
 }
 
-// newBrowser starts Chromium and the server, or skips the test when
-// Chromium is not installed.
-func newBrowser(t *testing.T) *browser {
+// newBrowser starts Chromium and the server (with modify applied to its
+// Config, if given), or skips the test when Chromium is not installed.
+func newBrowser(t *testing.T, modify ...func(*Config)) *browser {
 	t.Helper()
 	path := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -81,7 +81,11 @@ func newBrowser(t *testing.T) *browser {
 	if path == "" {
 		t.Skip("chromium is not installed: run scripts/test, or apt-get install chromium")
 	}
-	srv := httptest.NewServer(newTestServer(t, nil).Server)
+	var mod func(*Config)
+	if len(modify) > 0 {
+		mod = modify[0]
+	}
+	srv := httptest.NewServer(newTestServer(t, mod).Server)
 	t.Cleanup(srv.Close)
 
 	opts := []chromedp.ExecAllocatorOption{
@@ -230,7 +234,9 @@ func (b *browser) submitForm(t *testing.T, ctx context.Context, email, typ strin
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.Click(chromedp.CSS(`input[name=type][value=`+typ+`]`)),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("footer")),
+		// The form page has a footer too: wait for the review page's own
+		// content, or an error by the field.
+		chromedp.WaitVisible(chromedp.CSS("#steps, .error")),
 	)
 }
 

@@ -142,3 +142,22 @@ func (d device) macPlace() string {
 // SafariLink reports whether the x-safari-https:// scheme, which opens a
 // page in Safari, works: iOS 17 and later.
 func (d device) SafariLink() bool { return d.IOS == 0 || d.IOS >= 17 }
+
+// deviceName is a short name of the visitor's device for the audit
+// trail, such as "iPhone" or "iPhone (Instagram)".
+func deviceName(ua string) string {
+	name := "other"
+	for _, k := range []struct{ token, name string }{
+		{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"iPod", "iPod"}, {"Macintosh", "Mac"},
+		{"Android", "Android"}, {"Windows", "Windows"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, k.token) {
+			name = k.name
+			break
+		}
+	}
+	if d := detectDevice(ua); d.Browser != "" {
+		name += " (" + d.Browser + ")"
+	}
+	return name
+}

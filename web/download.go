@@ -9,12 +9,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
 )
 
 // profileContentType makes Safari hand the file to the profile installer.
 const profileContentType = "application/x-apple-aspen-config"
 
-// downloadProfile serves GET /profile: the signed configuration profile.
+// downloadProfile serves GET /profile: the configuration profile, signed
+// when the operator vouches for its servers.
 // Everything is built and signed in memory before a header is written, so
 // a failure yields a clean error response, never half a profile.
 func (s *Server) downloadProfile(c echo.Context) error {
@@ -26,15 +28,21 @@ func (s *Server) downloadProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return sendProfile(c, req.Addr, body)
+}
+
+// sendProfile writes finished profile bytes as a download.
+func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment",
-		map[string]string{"filename": profile.FileName(req.Addr)}))
+		map[string]string{"filename": profile.FileName(addr)}))
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body))) // else Echo sends it chunked
 	return c.Blob(http.StatusOK, profileContentType, body)
 }
 
-// buildProfile finds the settings for req, builds the plist and signs it.
+// buildProfile finds the settings for req, builds the plist and signs it
+// when the operator vouches for its servers (see signs).
 func (s *Server) buildProfile(c echo.Context, req accountRequest) ([]byte, error) {
 	found, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto)
 	if err != nil {
@@ -44,12 +52,36 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest) ([]byte, error
 	if err != nil {
 		return nil, fmt.Errorf("build profile: %w", err)
 	}
-	if s.signer == nil {
-		return doc, nil
+	if !s.signs(found) {
+		return doc, nil // the same content type: the device shows it as unsigned
 	}
 	signed, err := s.signer.Sign(doc)
 	if err != nil {
 		return nil, fmt.Errorf("sign profile: %w", err)
 	}
 	return signed, nil
+}
+
+// signs reports whether the profile for found is signed. A signature is
+// the operator vouching for the servers inside: catalog answers are
+// signed, answers found at run time only when the operator turned on
+// SignDiscovered. The review page and the API say the same through this.
+func (s *Server) signs(found provider.Settings) bool {
+	return s.signer != nil && (!found.Origin.Discovered() || s.signDiscovered)
+}
+
+// origin is where found came from, with the catalog's zero value filled
+// in, so pages and the API always name a method and a confidence.
+func origin(found provider.Settings) provider.Origin {
+	o := found.Origin
+	if o.Method == "" {
+		o.Method = provider.MethodCatalog
+	}
+	if o.Confidence == "" {
+		o.Confidence = provider.ConfidenceHigh
+	}
+	if o.Via == "" && !o.Discovered() {
+		o.Via = found.Source()
+	}
+	return o
 }

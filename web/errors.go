@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/store"
 )
 
 // publicError is what a visitor is told about an error: a status, a message
@@ -18,6 +19,10 @@ type publicError struct {
 	Status  int
 	Message string
 	Field   string
+	// Key names catalog entries Key+".title" and Key+".text" for pages
+	// whose heading and text are their own (a used-up link, a database
+	// that is down); empty for the generic ones.
+	Key string
 }
 
 // classify decides the status and public message for err with errors.As, so
@@ -30,13 +35,18 @@ func classify(err error) publicError {
 	)
 	switch {
 	case errors.As(err, &inputErr):
-		return publicError{http.StatusBadRequest, inputErr.Message, inputErr.Field}
+		return publicError{Status: http.StatusBadRequest, Message: inputErr.Message, Field: inputErr.Field}
 	case errors.Is(err, provider.ErrNotFound):
-		return publicError{http.StatusNotFound, userMessage(err), "email"}
+		return publicError{Status: http.StatusNotFound, Message: userMessage(err), Field: "email"}
 	case errors.Is(err, provider.ErrOAuthOnly),
 		errors.Is(err, provider.ErrNoProtocol),
 		errors.Is(err, provider.ErrNoSecureServer):
-		return publicError{http.StatusUnprocessableEntity, userMessage(err), "email"}
+		return publicError{Status: http.StatusUnprocessableEntity, Message: userMessage(err), Field: "email"}
+	case errors.Is(err, store.ErrGone):
+		return goneError(err)
+	case errors.Is(err, store.ErrUnavailable):
+		return publicError{Status: http.StatusServiceUnavailable, Key: "unavailable",
+			Message: "The helpdesk database cannot be reached at the moment. Please try again in a few minutes."}
 	case errors.As(err, &httpErr):
 		msg := http.StatusText(httpErr.Code)
 		if m, ok := httpErr.Message.(string); ok && m != "" {
@@ -47,7 +57,7 @@ func classify(err error) publicError {
 		}
 		return publicError{Status: httpErr.Code, Message: msg}
 	}
-	return publicError{http.StatusInternalServerError, "Something went wrong on our side. Please try again in a moment.", ""}
+	return publicError{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. Please try again in a moment."}
 }
 
 // userMessage is the message of a provider error. The provider's typed
@@ -109,4 +119,22 @@ func wantsJSON(c echo.Context) bool {
 	}
 	accept := r.Header.Get(echo.HeaderAccept)
 	return strings.HasPrefix(accept, echo.MIMEApplicationJSON)
+}
+
+// goneError is the 410 for a link that can no longer be used, saying why.
+func goneError(err error) publicError {
+	key := "gone"
+	var ge *store.GoneError
+	if errors.As(err, &ge) {
+		switch ge.State {
+		case store.LinkExpired:
+			key = "gone.expired"
+		case store.LinkRevoked:
+			key = "gone.revoked"
+		case store.LinkUsedUp:
+			key = "gone.used_up"
+		}
+	}
+	return publicError{Status: http.StatusGone, Key: key,
+		Message: "This link can no longer be used. Please contact your helpdesk for a new one."}
 }

@@ -107,6 +107,8 @@ func (d *pageData) PageTitle() string {
 
 func (d *pageData) errorHeading() string {
 	switch {
+	case d.Error.Key != "":
+		return d.T(d.Error.Key + ".title")
 	case d.Error.Status >= 500:
 		return d.T("error.server")
 	case d.Error.Status == http.StatusNotFound:
@@ -122,6 +124,8 @@ func (d *pageData) errorHeading() string {
 func (d *pageData) ErrorMessage() fieldError {
 	e := d.Error
 	switch {
+	case e.Key != "":
+		return fieldError{Text: d.T(e.Key + ".text")}
 	case e.Status >= 500:
 		return fieldError{Text: d.T("error.server_text")}
 	case e.Status == http.StatusNotFound:
@@ -219,8 +223,28 @@ type setupView struct {
 	Outgoing    serverView
 	DownloadURL string
 	ChangeURL   string
-	Signed      bool
-	Notes       []string
+	// Signed reports whether the download is signed: catalog answers
+	// are, answers found at run time only when the operator says so.
+	Signed bool
+	Notes  []string
+
+	// Where the settings came from. Method and Confidence are the
+	// provider.Origin values; SourceKey and ConfidenceKey the catalog
+	// keys that say them in words; Via is what was asked, shown only
+	// for settings found at run time.
+	Method        string
+	Confidence    string
+	SourceKey     string
+	ConfidenceKey string
+	Via           string
+	Discovered    bool
+	// SignatureKey is the catalog key saying whether the profile is
+	// signed and why.
+	SignatureKey string
+	// CheckServers asks the person to check the server names before
+	// installing, with the settings shown first: the servers were found
+	// at run time and no signature vouches for them.
+	CheckServers bool
 
 	Device   device
 	MacPlace string
@@ -232,6 +256,8 @@ type setupView struct {
 	// Manual is the settings for other mail apps: IMAP, POP3 and SMTP,
 	// those the provider offers.
 	Manual []serverView
+	// FromLink is set on a helpdesk link's page.
+	FromLink bool
 }
 
 // serverView is one row group of the settings table. Security and Auth
@@ -267,13 +293,35 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		Outgoing:    newServerView("SMTP", found.Outgoing),
 		DownloadURL: "/profile?" + req.query(),
 		ChangeURL:   "/?" + q.Encode(),
-		Signed:      s.signer != nil,
+		Signed:      s.signs(found),
 		Notes:       found.Notes,
 		Device:      dev,
 		MacPlace:    dev.macPlace(),
 		PageURL:     pageURL,
 		SafariURL:   template.URL("x-safari-" + pageURL), //nolint:gosec // built here from the escaped query
 		QRURL:       "/setup/qr.svg?" + q.Encode(),
+	}
+	o := origin(found)
+	v.Method, v.Confidence, v.Discovered = string(o.Method), string(o.Confidence), o.Discovered()
+	v.SourceKey, v.ConfidenceKey = "origin."+v.Method, "confidence."+v.Confidence
+	if _, ok := s.messages["en"][v.SourceKey]; !ok {
+		v.SourceKey = "origin.other" // a method newer than the catalog
+	}
+	if _, ok := s.messages["en"][v.ConfidenceKey]; !ok {
+		v.ConfidenceKey = ""
+	}
+	switch {
+	case v.Discovered && v.Signed:
+		v.SignatureKey = "sign.discovered"
+	case v.Discovered:
+		v.SignatureKey, v.CheckServers = "sign.discovered_unsigned", true
+	case v.Signed:
+		v.SignatureKey = "sign.catalog"
+	default:
+		v.SignatureKey = "setup.unsigned"
+	}
+	if v.Discovered {
+		v.Via = o.Via
 	}
 	if dev.Kind == deviceOther {
 		for _, p := range []profile.Protocol{profile.IMAP, profile.POP} {

@@ -72,7 +72,12 @@ func (s *Server) setupQR(c echo.Context) error {
 	if !explicit {
 		lang = ""
 	}
-	svg, err := qrSVG(absoluteURL(c, "/setup", setupQuery(req, lang)))
+	return sendQR(c, absoluteURL(c, "/setup", setupQuery(req, lang)))
+}
+
+// sendQR answers with text as an SVG QR code.
+func sendQR(c echo.Context, text string) error {
+	svg, err := qrSVG(text)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -50,6 +52,12 @@ type Config struct {
 	// as the place to get help; either may be empty.
 	SupportURL   string
 	SupportPhone string
+	// Helpdesk turns on the helpdesk area and its /l/ links.
+	Helpdesk HelpdeskConfig
+	// SignDiscovered signs profiles whose settings were found at run time;
+	// by default they are served unsigned, since a signature is the
+	// operator vouching for the servers inside.
+	SignDiscovered bool
 	// Ready reports whether the server can serve profiles (for /readyz).
 	Ready func(ctx context.Context) error
 	// RateLimit is the sustained requests per second allowed per client
@@ -90,6 +98,11 @@ type Server struct {
 	assetTag string
 	brand    *brand
 	messages catalog
+	helpdesk HelpdeskConfig
+	logins   *loginLimiter
+
+	// signDiscovered signs settings found at run time too.
+	signDiscovered bool
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -120,6 +133,16 @@ func New(cfg Config) (*Server, error) {
 		assetTag: static.Version(),
 		brand:    newBrand(cfg),
 		messages: messages,
+		helpdesk: cfg.Helpdesk,
+		logins:   newLoginLimiter(),
+
+		signDiscovered: cfg.SignDiscovered,
+	}
+	if s.helpdesk.SessionIdle <= 0 {
+		s.helpdesk.SessionIdle = time.Hour
+	}
+	if s.helpdesk.SessionMax <= 0 {
+		s.helpdesk.SessionMax = 12 * time.Hour
 	}
 	if s.service == "" {
 		s.service = "Mail setup"
@@ -137,7 +160,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = s.ipExtractor()
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		TargetHeader: echo.HeaderXRequestID,
@@ -145,7 +168,10 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   "64K",
+		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath },
+	}))
 
 	// Per-route middleware: a Group with middleware would answer 404 for
 	// every unknown path and method below it, hiding 405s.
@@ -161,5 +187,48 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	e.GET("/brand.css", s.brandCSS)
 	e.GET("/brand/logo", s.brandLogo)
+	if s.helpdesk.Store != nil {
+		s.helpdeskRoutes(e, limit)
+	}
 	return e
+}
+
+const bulkPath = "/admin/links/bulk"
+
+// helpdeskRoutes declares the helpdesk area and the links it hands out.
+func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
+	st := s.withStore
+	e.GET("/admin/login", s.showLogin, limit, st)
+	e.POST("/admin/login", s.login, limit, st)
+	auth := []echo.MiddlewareFunc{st, s.requireAgent}
+	e.POST("/admin/logout", s.logout, auth...)
+	e.GET("/admin", s.showLinks, auth...)
+	e.POST("/admin/links", s.createLink, auth...)
+	e.POST(bulkPath, s.bulkLinks, append([]echo.MiddlewareFunc{middleware.BodyLimit("2M")}, auth...)...)
+	e.GET("/admin/links/:id", s.showLink, auth...)
+	e.POST("/admin/links/:id/revoke", s.revokeLink, auth...)
+	e.GET("/admin/links/:id/audit.csv", s.linkAuditCSV, auth...)
+	e.GET("/admin/audit.csv", s.auditCSV, auth...)
+
+	e.GET("/l/:token", s.showLinkPage, limit, st)
+	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)
+	e.GET("/l/:token/qr.svg", s.linkQR, limit, st)
+}
+
+// ipExtractor reads the client address from X-Forwarded-For only when the
+// peer is one of the trusted proxies; otherwise the peer is the client.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	if len(s.helpdesk.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range s.helpdesk.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(prefixNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func prefixNet(p netip.Prefix) *net.IPNet {
+	p = p.Masked()
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 }

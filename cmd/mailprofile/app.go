@@ -13,16 +13,24 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/signing"
 )
 
 // expiryWarning is how early a signing certificate's end is logged.
 const expiryWarning = 30 * 24 * time.Hour
 
-// app is what serve and generate share: settings, catalog and signer.
+// finder finds the settings for an address; the catalog, or discovery
+// with the catalog first.
+type finder interface {
+	Find(ctx context.Context, addr profile.Address, proto profile.Protocol) (provider.Settings, error)
+}
+
+// app is what serve and generate share: settings, finder and signer.
 type app struct {
 	log     *slog.Logger
 	catalog *provider.Catalog
+	finder  finder
 	signer  *signing.Signer // nil when unsigned
 	options profile.Options
 }
@@ -32,6 +40,10 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 		return nil, err
 	}
 	catalog, err := loadCatalog(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	f, err := newFinder(cfg, catalog, log)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +65,39 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &app{log: log, catalog: catalog, signer: signer, options: opts}, nil
+	return &app{log: log, catalog: catalog, finder: f, signer: signer, options: opts}, nil
+}
+
+// newFinder is the catalog alone with --discovery=false, else discovery
+// over it. Discovery logs each lookup that went to the network, without
+// the address: the domain is enough to follow what happened.
+func newFinder(cfg *Config, catalog *provider.Catalog, log *slog.Logger) (finder, error) {
+	if !cfg.Discovery {
+		return catalog, nil
+	}
+	return newDiscoverer(cfg, catalog, log)
+}
+
+func newDiscoverer(cfg *Config, catalog *provider.Catalog, log *slog.Logger) (*discover.Discoverer, error) {
+	dc := discover.DefaultConfig()
+	dc.ISPDBURL = cfg.ISPDBURL
+	dc.DNSServer = cfg.DNSServer
+	dc.Budget = cfg.DiscoveryTimeout
+	dc.OnLookup = func(r *discover.Result) {
+		log.Info("settings lookup", "domain", r.Domain, "found", r.Found(), "method", r.Origin.Method, "elapsed_ms", r.Elapsed.Milliseconds(), "steps", len(r.Steps))
+	}
+	d, err := discover.New(catalog, dc)
+	if err != nil {
+		return nil, fmt.Errorf("discovery settings (--ispdb-url, --dns-server, --discovery-timeout): %w", err)
+	}
+	return d, nil
+}
+
+// signs reports whether a profile with these settings is signed: catalog
+// settings are, discovered ones only with --sign-discovered, since a
+// signature is the operator vouching for the servers inside.
+func (a *app) signs(found provider.Settings, signDiscovered bool) bool {
+	return a.signer != nil && (!found.Origin.Discovered() || signDiscovered)
 }
 
 // loadCatalog is the built-in catalog plus the operator's folder.

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider/discover"
 )
 
 // Config is every setting of every subcommand, filled from flags whose
@@ -49,6 +52,22 @@ type Config struct {
 	// inspect and lookup
 	CAFile string
 	JSON   bool
+
+	// Discovery of settings for domains outside the catalog (serve,
+	// generate, lookup).
+	Discovery        bool
+	ISPDBURL         string
+	DNSServer        string
+	DiscoveryTimeout time.Duration
+	SignDiscovered   bool
+
+	// The helpdesk (serve, user).
+	DatabaseURL    string
+	AuthHeader     string
+	TrustedProxies string
+	AuditRetention time.Duration
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
 }
 
 // envName is the environment variable for a flag: --data-dir reads
@@ -60,14 +79,13 @@ func envName(flagName string) string {
 // envFlags registers flags whose defaults come from the environment. A
 // malformed variable is remembered and reported by parse, naming it.
 type envFlags struct {
-	fs     *flag.FlagSet
-	getenv func(string) string
-	errs   []error
+	fs        *flag.FlagSet
+	lookupEnv func(string) (string, bool)
+	errs      []error
 }
 
 func (e *envFlags) env(name string) (string, bool) {
-	v := e.getenv(envName(name))
-	return v, v != ""
+	return e.lookupEnv(envName(name))
 }
 
 func (e *envFlags) String(p *string, name, def, usage string) {
@@ -77,10 +95,12 @@ func (e *envFlags) String(p *string, name, def, usage string) {
 
 // envDefault returns the flag's default: the environment variable parsed
 // with parse when set, def otherwise. A malformed value is remembered with
-// what was wanted.
+// what was wanted. A string variable set to nothing is an empty string (so
+// MAILPROFILE_ISPDB_URL= turns the ISPDB off); other types treat it as
+// unset.
 func envDefault[T any](e *envFlags, name string, def T, parse func(string) (T, error), want string) T {
 	v, ok := e.env(name)
-	if !ok {
+	if !ok || (v == "" && want != "") {
 		return def
 	}
 	x, err := parse(v)
@@ -122,19 +142,29 @@ const (
 
 // parseConfig reads the flags of one subcommand. It returns the remaining
 // positional arguments. Output goes to w (usage and flag errors).
-func parseConfig(cmd string, args []string, getenv func(string) string, w io.Writer) (*Config, []string, error) {
+func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool), w io.Writer) (*Config, []string, error) {
 	cfg := &Config{}
 	fs := flag.NewFlagSet("mailprofile "+cmd, flag.ContinueOnError)
 	fs.SetOutput(w)
-	e := &envFlags{fs: fs, getenv: getenv}
+	e := &envFlags{fs: fs, lookupEnv: lookupEnv}
 
 	if cmd != "inspect" {
 		e.String(&cfg.DataDir, "data-dir", defaultDataDir, "folder for the signing certificate, the identifier secret and the database")
-		e.String(&cfg.Providers, "providers", "", "folder of clientConfig v1.1 XML files that add to and override the built-in catalog")
 		e.String(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 		e.String(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	}
+	if cmd == "serve" || cmd == "generate" || cmd == "lookup" {
+		e.String(&cfg.Providers, "providers", "", "folder of clientConfig v1.1 XML files that add to and override the built-in catalog")
+		e.Bool(&cfg.Discovery, "discovery", true, "find settings for domains outside the catalog (autoconfig, ISPDB, MX, SRV, probing); false: catalog only, no network")
+		e.String(&cfg.ISPDBURL, "ispdb-url", discover.DefaultISPDBURL, "ISPDB service, fetched as URL+domain; empty turns it off")
+		e.String(&cfg.DNSServer, "dns-server", "", "DNS server for discovery, host or host:port (default: the system's)")
+		e.Duration(&cfg.DiscoveryTimeout, "discovery-timeout", discover.DefaultBudget, "time budget of one discovery")
+	}
+	if cmd == "serve" || cmd == "user" {
+		e.String(&cfg.DatabaseURL, "database-url", "", "helpdesk database: empty for SQLite in the data folder, or postgres://user@host/db")
+	}
 	if cmd == "serve" || cmd == "generate" {
+		e.Bool(&cfg.SignDiscovered, "sign-discovered", false, "also sign profiles whose settings were found at run time (signing vouches for the servers)")
 		e.String(&cfg.SignCert, "sign-cert", "", "signing certificate PEM: the leaf first, then intermediates (fullchain.pem)")
 		e.String(&cfg.SignKey, "sign-key", "", "signing key PEM: PKCS#1, PKCS#8 or SEC1; RSA or ECDSA")
 		e.Bool(&cfg.Unsigned, "unsigned", false, "serve plain, unsigned profiles")
@@ -154,6 +184,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string, w io.Wri
 		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
 		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
 		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+		e.String(&cfg.AuthHeader, "auth-header", "", "header with the helpdesk user's name set by a single-sign-on proxy; trusted only from --trusted-proxies")
+		e.String(&cfg.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-* headers are trusted")
+		e.Duration(&cfg.AuditRetention, "audit-retention", 0, "delete helpdesk audit events older than this, e.g. 8760h (0: keep them)")
+		e.Duration(&cfg.SessionIdle, "session-idle", time.Hour, "helpdesk sessions end after this long without a request")
+		e.Duration(&cfg.SessionMax, "session-max", 12*time.Hour, "helpdesk sessions end this long after sign-in")
 	case "generate":
 		e.String(&cfg.Email, "email", "", "email address (required)")
 		e.String(&cfg.Type, "type", "imap", "account type: imap or pop")
@@ -165,8 +200,22 @@ func parseConfig(cmd string, args []string, getenv func(string) string, w io.Wri
 	case "lookup":
 		e.Bool(&cfg.JSON, "json", false, "print JSON")
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+	// Flags may come before or after the arguments: parse, take the next
+	// argument, parse the rest.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...) // everything after -- is an argument
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
 	if len(e.errs) > 0 {
 		return nil, nil, errors.Join(e.errs...)
@@ -174,7 +223,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, w io.Wri
 	if err := cfg.Validate(cmd); err != nil {
 		return nil, nil, err
 	}
-	return cfg, fs.Args(), nil
+	return cfg, pos, nil
 }
 
 // Validate checks the settings of cmd; each error names the setting.
@@ -182,6 +231,19 @@ func (c *Config) Validate(cmd string) error {
 	var errs []error
 	bad := func(flagName, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--%s ($%s): %s", flagName, envName(flagName), fmt.Sprintf(format, args...)))
+	}
+	if cmd == "serve" || cmd == "generate" || cmd == "lookup" {
+		if c.DiscoveryTimeout <= 0 {
+			bad("discovery-timeout", "must be positive")
+		}
+		if c.ISPDBURL != "" {
+			if u, err := url.Parse(c.ISPDBURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				bad("ispdb-url", "%q is not an http(s) URL", c.ISPDBURL)
+			}
+		}
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("database-url", "want a postgres:// URL, or nothing for SQLite in the data folder")
 	}
 	if cmd != "inspect" {
 		if c.DataDir == "" {
@@ -226,10 +288,43 @@ func (c *Config) Validate(cmd string) error {
 		if c.ShutdownTimeout <= 0 {
 			bad("shutdown-timeout", "must be positive")
 		}
+		if _, err := parsePrefixes(c.TrustedProxies); err != nil {
+			bad("trusted-proxies", "%v", err)
+		}
+		if c.AuthHeader != "" && c.TrustedProxies == "" {
+			bad("auth-header", "needs --trusted-proxies: the header is believed only from those proxies")
+		}
+		if c.AuditRetention < 0 {
+			bad("audit-retention", "must not be negative")
+		}
+		if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.SessionIdle > c.SessionMax {
+			bad("session-idle", "and --session-max must be positive, the idle time no longer than the maximum")
+		}
 	case "generate":
 		if c.Email == "" {
 			bad("email", "is required")
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR ranges.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -31,7 +31,7 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	found, err := a.catalog.Find(ctx, addr, proto)
+	found, err := a.finder.Find(ctx, addr, proto)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,14 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if a.signer != nil {
+	if found.Origin.Discovered() {
+		fmt.Fprintf(e.stderr, "mailprofile generate: settings found by %s (%s confidence), not from the catalog", found.Origin.Method, found.Origin.Confidence)
+		if !cfg.SignDiscovered {
+			fmt.Fprint(e.stderr, "; the profile is unsigned (use --sign-discovered to sign it)")
+		}
+		fmt.Fprintln(e.stderr)
+	}
+	if a.signs(found, cfg.SignDiscovered) {
 		if doc, err = a.signer.Sign(doc); err != nil {
 			return fmt.Errorf("sign: %w", err)
 		}

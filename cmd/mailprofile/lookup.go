@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/provider/discover"
 )
 
 // lookupResult is the settings found for one protocol, or why there are
@@ -14,6 +18,7 @@ type lookupResult struct {
 	Type     string          `json:"type"`
 	Provider string          `json:"provider,omitempty"`
 	Source   string          `json:"source,omitempty"`
+	Origin   provider.Origin `json:"origin"`
 	Incoming *profile.Server `json:"incoming,omitempty"`
 	Outgoing *profile.Server `json:"outgoing,omitempty"`
 	Notes    []string        `json:"notes,omitempty"`
@@ -21,7 +26,8 @@ type lookupResult struct {
 }
 
 // lookup prints the settings found for an address, for IMAP and for POP,
-// and where they came from. It fails when neither is available.
+// where they came from, and (with discovery) every step tried with its
+// time and outcome. It fails when neither protocol is available.
 func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) != 1 {
 		return usageError("want exactly one email address")
@@ -30,49 +36,92 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("%s", userText(err))
 	}
-	catalog, err := loadCatalog(cfg, newLogger(cfg, e.stderr))
+	log := newLogger(cfg, e.stderr)
+	catalog, err := loadCatalog(cfg, log)
 	if err != nil {
 		return err
+	}
+	settings := func(p profile.Protocol) (provider.Settings, error) { return catalog.Find(ctx, addr, p) }
+	var res *discover.Result
+	if cfg.Discovery {
+		d, err := newDiscoverer(cfg, catalog, log)
+		if err != nil {
+			return err
+		}
+		if res, err = d.Discover(ctx, addr.Domain); err != nil {
+			return err
+		}
+		settings = func(p profile.Protocol) (provider.Settings, error) { return res.Settings(addr, p) }
 	}
 	var results []lookupResult
 	found := 0
 	for _, p := range []profile.Protocol{profile.IMAP, profile.POP} {
 		r := lookupResult{Type: string(p)}
-		s, err := catalog.Find(ctx, addr, p)
+		s, err := settings(p)
 		if err != nil {
 			r.Error = err.Error()
 		} else {
 			found++
-			r.Provider, r.Source, r.Notes = s.ProviderName(), s.Source(), s.Notes
+			r.Provider, r.Source, r.Origin, r.Notes = s.ProviderName(), s.Source(), s.Origin, s.Notes
 			r.Incoming, r.Outgoing = &s.Incoming, &s.Outgoing
 		}
 		results = append(results, r)
 	}
 	if cfg.JSON {
+		out := map[string]any{"email": addr.String(), "results": results}
+		if res != nil {
+			out["discovery"] = res
+		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"email": addr.String(), "results": results}); err != nil {
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.stdout, "email:     %s\n", addr)
-		for _, r := range results {
-			if r.Error != "" {
-				fmt.Fprintf(e.stdout, "%-9s  not available: %s\n", r.Type+":", r.Error)
-				continue
-			}
-			fmt.Fprintf(e.stdout, "%-9s  %s (from the %s)\n", r.Type+":", r.Provider, r.Source)
-			fmt.Fprintf(e.stdout, "  incoming  %s\n", describeServer(*r.Incoming))
-			fmt.Fprintf(e.stdout, "  outgoing  %s\n", describeServer(*r.Outgoing))
-			for _, n := range r.Notes {
-				fmt.Fprintf(e.stdout, "  note      %s\n", n)
-			}
-		}
+		printLookup(e.stdout, addr, results, res)
 	}
 	if found == 0 {
 		return fmt.Errorf("no usable settings for %s", addr)
 	}
 	return nil
+}
+
+func printLookup(w io.Writer, addr profile.Address, results []lookupResult, res *discover.Result) {
+	fmt.Fprintf(w, "email:     %s\n", addr)
+	if res != nil {
+		cached := ""
+		if res.Cached {
+			cached = ", cached"
+		}
+		fmt.Fprintf(w, "steps:     %d in %s%s\n", len(res.Steps), res.Elapsed.Round(time.Millisecond), cached)
+		for _, st := range res.Steps {
+			fmt.Fprintf(w, "  %-14s %-9s %6dms  %s", st.Source, st.Outcome, st.Duration.Milliseconds(), st.Target)
+			if st.Detail != "" {
+				fmt.Fprintf(w, ": %s", st.Detail)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	for _, r := range results {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%-9s  not available: %s\n", r.Type+":", r.Error)
+			continue
+		}
+		fmt.Fprintf(w, "%-9s  %s (from the %s; %s, %s confidence)\n", r.Type+":", r.Provider, r.Source, originName(r.Origin), r.Origin.Confidence)
+		fmt.Fprintf(w, "  incoming  %s\n", describeServer(*r.Incoming))
+		fmt.Fprintf(w, "  outgoing  %s\n", describeServer(*r.Outgoing))
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "  note      %s\n", n)
+		}
+	}
+}
+
+// originName says how settings were found and whether serve signs them.
+func originName(o provider.Origin) string {
+	if !o.Discovered() {
+		return "catalog, signed"
+	}
+	return string(o.Method) + ", unsigned unless --sign-discovered"
 }
 
 func describeServer(s profile.Server) string {

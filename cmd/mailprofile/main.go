@@ -24,6 +24,7 @@ usage:
   mailprofile generate --email ADDR [--type imap|pop] [--name NAME] [-o FILE]
   mailprofile inspect  [--ca ROOT.pem] FILE    check a profile's signature and content
   mailprofile lookup   [--json] ADDR           show the settings found for an address
+  mailprofile user     add|passwd|remove NAME, list   manage helpdesk accounts
 
 Every flag also reads MAILPROFILE_<FLAG> (e.g. --data-dir: MAILPROFILE_DATA_DIR).
 Run "mailprofile COMMAND -h" for the flags of a command.
@@ -31,16 +32,16 @@ Run "mailprofile COMMAND -h" for the flags of a command.
 
 // env is what a command gets from the process, so tests can run it.
 type env struct {
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	lookupEnv func(string) (string, bool)
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], env{os.Getenv, os.Stdin, os.Stdout, os.Stderr}))
+	os.Exit(run(ctx, os.Args[1:], env{os.LookupEnv, os.Stdin, os.Stdout, os.Stderr}))
 }
 
 // run executes one subcommand and returns the exit code: 0 success, 1 a
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, e env) int {
 		fn = inspect
 	case "lookup":
 		fn = lookup
+	case "user":
+		fn = user
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
@@ -68,7 +71,7 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "mailprofile: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	cfg, pos, err := parseConfig(cmd, rest, e.getenv, e.stderr)
+	cfg, pos, err := parseConfig(cmd, rest, e.lookupEnv, e.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}

@@ -24,11 +24,27 @@ type result struct {
 }
 
 // runCmd runs the command in-process with the given environment.
+// Discovery is off unless the environment turns it on: tests must not
+// depend on the internet.
 func runCmd(t *testing.T, environ map[string]string, args ...string) result {
 	t.Helper()
+	return runCmdInput(t, environ, "", args...)
+}
+
+// runCmdInput is runCmd with text on standard input.
+func runCmdInput(t *testing.T, environ map[string]string, input string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string { return environ[k] }
-	code := run(context.Background(), args, env{getenv: getenv, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr})
+	lookupEnv := func(k string) (string, bool) {
+		if v, ok := environ[k]; ok {
+			return v, true
+		}
+		if k == "MAILPROFILE_DISCOVERY" {
+			return "false", true
+		}
+		return "", false
+	}
+	code := run(context.Background(), args, env{lookupEnv: lookupEnv, stdin: strings.NewReader(input), stdout: &stdout, stderr: &stderr})
 	return result{code, stdout.String(), stderr.String()}
 }
 
@@ -117,7 +133,9 @@ func TestGenerateBadInput(t *testing.T) {
 }
 
 func TestConfigFromEnvironment(t *testing.T) {
-	getenv := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	getenv := func(m map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
 	cfg, _, err := parseConfig("serve", nil, getenv(map[string]string{
 		"MAILPROFILE_ADDR": "127.0.0.1:9999", "MAILPROFILE_DATA_DIR": "/srv/mp", "MAILPROFILE_UNSIGNED": "true", "MAILPROFILE_RATE_BURST": "7",
 	}), &bytes.Buffer{})

@@ -26,17 +26,42 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := parsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	secret, err := loadSecret(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	var hd helpdeskStore
+	defer hd.close()
+	if err := hd.open(ctx, cfg, log); err != nil {
+		return err
+	}
+	go hd.housekeeping(ctx, cfg.AuditRetention, log)
 	wcfg := web.Config{
-		Logger:       log,
-		Finder:       a.catalog,
-		Profile:      a.options,
-		ServiceName:  cfg.ServiceName,
-		AccentColor:  cfg.AccentColor,
-		SupportURL:   cfg.SupportURL,
-		SupportPhone: cfg.SupportPhone,
-		Ready:        a.ready,
-		RateLimit:    cfg.RateLimit,
-		RateBurst:    cfg.RateBurst,
+		Logger:         log,
+		Finder:         a.finder,
+		SignDiscovered: cfg.SignDiscovered,
+		Profile:        a.options,
+		ServiceName:    cfg.ServiceName,
+		AccentColor:    cfg.AccentColor,
+		SupportURL:     cfg.SupportURL,
+		SupportPhone:   cfg.SupportPhone,
+		// Not the helpdesk database: while it is down the public pages
+		// still work, so the instance stays in the load balancer.
+		Ready: a.ready,
+		Helpdesk: web.HelpdeskConfig{
+			Store:          hd.get,
+			AuthHeader:     cfg.AuthHeader,
+			TrustedProxies: proxies,
+			SessionIdle:    cfg.SessionIdle,
+			SessionMax:     cfg.SessionMax,
+			Secret:         secret,
+		},
+		RateLimit: cfg.RateLimit,
+		RateBurst: cfg.RateBurst,
 	}
 	if cfg.Logo != "" {
 		if wcfg.Logo, err = readLimited(cfg.Logo, maxLogoSize); err != nil {

@@ -68,7 +68,7 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 	t.Helper()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json"}, args...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MAILPROFILE_DISCOVERY=false"}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

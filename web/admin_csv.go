@@ -1,0 +1,219 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mailprofile/mailprofile/store"
+)
+
+// maxBulkRows bounds one CSV upload.
+const (
+	maxBulkRows  = 1000
+	maxBulkBytes = 1 << 20
+)
+
+// csvCell defuses a value for spreadsheets: a cell starting with = + - @
+// (or a tab or CR) would run as a formula. The User-Agent is the
+// visitor's to choose.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+var auditHeader = []string{"time", "event", "link_id", "email", "actor", "device", "user_agent"}
+
+func auditRecord(e store.Event, l store.Link) []string {
+	return []string{e.At.UTC().Format(time.RFC3339), e.Kind, strconv.FormatInt(e.LinkID, 10), csvCell(l.Email),
+		csvCell(e.Actor), csvCell(e.Device), csvCell(e.UserAgent)}
+}
+
+// sendCSV writes a finished CSV as a download.
+func sendCSV(c echo.Context, name string, body []byte) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+}
+
+// linkAuditCSV serves GET /admin/links/:id/audit.csv.
+func (s *Server) linkAuditCSV(c echo.Context) error {
+	l, err := s.linkFromPath(c)
+	if err != nil {
+		return err
+	}
+	events, err := db(c).Events(c.Request().Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(auditHeader)
+	for _, e := range events {
+		_ = w.Write(auditRecord(e, l))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return sendCSV(c, fmt.Sprintf("link-%d-audit.csv", l.ID), buf.Bytes())
+}
+
+// auditCSV serves GET /admin/audit.csv[?days=N]: the whole audit trail,
+// or its last N days.
+func (s *Server) auditCSV(c echo.Context) error {
+	var since time.Time
+	if d := c.QueryParam("days"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 1 || n > 3650 {
+			return echo.NewHTTPError(http.StatusBadRequest, "days must be a whole number from 1 to 3650")
+		}
+		since = time.Now().AddDate(0, 0, -n)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(auditHeader)
+	err := db(c).AllEvents(c.Request().Context(), since, func(e store.Event, l store.Link) error {
+		return w.Write(auditRecord(e, l))
+	})
+	if err != nil {
+		return err
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return sendCSV(c, "audit-"+time.Now().UTC().Format("2006-01-02")+".csv", buf.Bytes())
+}
+
+// bulkView reports a rejected upload.
+type bulkView struct {
+	Problems []string
+}
+
+// bulkLinks serves POST /admin/links/bulk: a CSV of email,name,type in,
+// a CSV of links out. Any bad row rejects the whole file, reported by line
+// number, and nothing is kept.
+func (s *Server) bulkLinks(c echo.Context) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderBulkProblems(c, []string{"Choose a CSV file to upload."})
+	}
+	if fh.Size > maxBulkBytes {
+		return s.renderBulkProblems(c, []string{fmt.Sprintf("The file is larger than %d KiB.", maxBulkBytes>>10)})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	days, downloads := c.FormValue("days"), c.FormValue("downloads")
+	if _, err := parseLinkForm(linkForm{Email: "check@example.com", Days: days, Downloads: downloads}); err != nil {
+		return s.renderBulkProblems(c, []string{sentence(classify(err).Message)})
+	}
+	reqs, problems := s.readBulk(c, io.LimitReader(f, maxBulkBytes), days, downloads)
+	if len(problems) > 0 {
+		return s.renderBulkProblems(c, problems)
+	}
+	a := currentAgent(c)
+	now := time.Now()
+	links := make([]store.Link, len(reqs))
+	tokens := make([]string, len(reqs))
+	for i, r := range reqs {
+		token, hash, err := store.NewToken()
+		if err != nil {
+			return err
+		}
+		tokens[i] = token
+		links[i] = store.Link{TokenHash: hash, Email: r.Addr.String(), Name: r.Name, Type: string(r.Proto), CreatedBy: a.Name,
+			CreatedAt: now, ExpiresAt: now.Add(r.Lifetime), MaxDownloads: r.Downloads}
+	}
+	created, err := db(c).CreateLinks(c.Request().Context(), links)
+	if err != nil {
+		return err
+	}
+	s.log.Info("helpdesk links created in bulk", "user", a.Name, "count", len(created))
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"email", "name", "type", "link", "expires", "downloads"})
+	for i, l := range created {
+		_ = w.Write([]string{csvCell(l.Email), csvCell(l.Name), l.Type, absoluteURL(c, "/l/"+tokens[i], nil),
+			l.ExpiresAt.UTC().Format(time.RFC3339), strconv.Itoa(l.MaxDownloads)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return sendCSV(c, "links-"+now.UTC().Format("2006-01-02-150405")+".csv", buf.Bytes())
+}
+
+// readBulk parses and checks every row; problems name the line.
+func (s *Server) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]linkRequest, []string) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	var (
+		reqs     []linkRequest
+		problems []string
+	)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("Line %d: not valid CSV (%v).", line, errors.Unwrap(err)))
+			break
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(reqs) == 0 && len(problems) == 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "email") {
+			continue // the header row
+		}
+		if len(rec) > 3 {
+			problems = append(problems, fmt.Sprintf("Line %d: %d columns; want email,name,type.", line, len(rec)))
+			continue
+		}
+		rec = append(rec, "", "")[:3]
+		req, err := s.checkLinkForm(c, linkForm{Email: rec[0], Name: rec[1], Type: strings.ToLower(strings.TrimSpace(rec[2])), Days: days, Downloads: downloads})
+		if err != nil {
+			pe := classify(err)
+			if pe.Status >= 500 {
+				problems = append(problems, fmt.Sprintf("Line %d: the settings could not be checked; try again.", line))
+			} else {
+				problems = append(problems, fmt.Sprintf("Line %d: %s", line, sentence(pe.Message)))
+			}
+			continue
+		}
+		reqs = append(reqs, req)
+		if len(reqs)+len(problems) > maxBulkRows {
+			problems = append(problems, fmt.Sprintf("Line %d: more than %d rows; split the file.", line, maxBulkRows))
+			break
+		}
+	}
+	if len(reqs) == 0 && len(problems) == 0 {
+		problems = append(problems, "The file has no rows.")
+	}
+	return reqs, problems
+}
+
+func (s *Server) renderBulkProblems(c echo.Context, problems []string) error {
+	data := s.adminPage(c, "Upload rejected")
+	data.Data = &bulkView{Problems: problems}
+	return s.renderAdmin(c, http.StatusUnprocessableEntity, "admin_bulk.html", data)
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mailprofile/mailprofile/store"
+)
+
+// Accounts checks helpdesk sign-ins; *store.Store satisfies it.
+type Accounts interface {
+	User(ctx context.Context, name string) (store.User, error)
+	RecordLoginFailure(ctx context.Context, name string, now time.Time, maxFailures int, lockFor time.Duration) (store.User, error)
+	RecordLoginSuccess(ctx context.Context, name string, now time.Time) error
+}
+
+// Sessions keeps helpdesk sessions on the server; *store.Store satisfies
+// it.
+type Sessions interface {
+	CreateSession(ctx context.Context, se store.Session) error
+	Session(ctx context.Context, idHash []byte) (store.Session, error)
+	TouchSession(ctx context.Context, idHash []byte, now time.Time) error
+	DeleteSession(ctx context.Context, idHash []byte) error
+}
+
+// Links keeps profile links and their audit trail; *store.Store
+// satisfies it.
+type Links interface {
+	CreateLink(ctx context.Context, l store.Link) (store.Link, error)
+	CreateLinks(ctx context.Context, ls []store.Link) ([]store.Link, error)
+	LinkByID(ctx context.Context, id int64) (store.Link, error)
+	LinkByTokenHash(ctx context.Context, hash []byte) (store.Link, error)
+	Links(ctx context.Context, f store.LinkFilter) ([]store.Link, error)
+	Revoke(ctx context.Context, id int64, by string, now time.Time) error
+	RecordOpen(ctx context.Context, id int64, e store.Event) error
+	RecordDownload(ctx context.Context, hash []byte, now time.Time, e store.Event) (store.Link, error)
+	Events(ctx context.Context, linkID int64) ([]store.Event, error)
+	AllEvents(ctx context.Context, since time.Time, fn func(store.Event, store.Link) error) error
+}
+
+// Helpdesk is the store behind the helpdesk area and its links.
+type Helpdesk interface {
+	Accounts
+	Sessions
+	Links
+}
+
+// HelpdeskConfig configures the helpdesk area. With a nil Store the area
+// and the /l/ links do not exist (404).
+type HelpdeskConfig struct {
+	// Store returns the store, or an error wrapping store.ErrUnavailable
+	// while the database cannot be reached (the helpdesk then answers 503
+	// and the public pages go on working).
+	Store func() (Helpdesk, error)
+	// AuthHeader names a header set by a single-sign-on proxy with the
+	// signed-in user's name. It is trusted only from TrustedProxies.
+	AuthHeader string
+	// TrustedProxies are the addresses whose X-Forwarded-For,
+	// X-Forwarded-Proto and AuthHeader are believed.
+	TrustedProxies []netip.Prefix
+	// SessionIdle and SessionMax end a session after that long without a
+	// request, and that long after sign-in.
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	// Secret keys the CSRF tokens of header-authenticated users.
+	Secret []byte
+}
+
+// Link limits a helpdesk agent can choose.
+const (
+	defaultLinkDays      = 7
+	maxLinkDays          = 30
+	defaultLinkDownloads = 3
+	maxLinkDownloads     = 20
+	// Sign-in lockout: after this many failures in a row the account is
+	// locked for lockFor.
+	maxLoginFailures = 5
+	lockFor          = 15 * time.Minute
+)
+
+const ctxStore = "helpdesk_store"
+
+// withStore puts the helpdesk store in the context, or answers 503 while
+// the database is down.
+func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		st, err := s.helpdesk.Store()
+		if err != nil {
+			return err
+		}
+		c.Set(ctxStore, st)
+		return next(c)
+	}
+}
+
+// db is the store withStore put in the context.
+func db(c echo.Context) Helpdesk { return c.Get(ctxStore).(Helpdesk) }

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mailprofile/mailprofile/store"
+)
+
+// tokenLen is the length of a link token: 128 bits in base64url.
+const tokenLen = 22
+
+// validToken is a cheap shape check before any database work.
+func validToken(t string) bool {
+	if len(t) != tokenLen {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// linkByToken finds the link of the :token path parameter. Unknown and
+// malformed tokens are 404; the lookup is by hash, so timing tells nothing.
+func (s *Server) linkByToken(c echo.Context) (store.Link, error) {
+	token := c.Param("token")
+	if !validToken(token) {
+		return store.Link{}, echo.ErrNotFound
+	}
+	l, err := db(c).LinkByTokenHash(c.Request().Context(), store.HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return l, echo.ErrNotFound
+	}
+	return l, err
+}
+
+// visitEvent is the audit event of a visitor's request.
+func visitEvent(c echo.Context, kind string, linkID int64) store.Event {
+	ua := c.Request().UserAgent()
+	return store.Event{LinkID: linkID, At: time.Now(), Kind: kind, UserAgent: ua, Device: deviceName(ua)}
+}
+
+// linkAccount is the account a link is for.
+func linkAccount(l store.Link) (accountRequest, error) {
+	return parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name})
+}
+
+// showLinkPage serves GET /l/:token: the review page for the link's
+// account, with the same steps per device as the public page.
+func (s *Server) showLinkPage(c echo.Context) error {
+	l, err := s.linkByToken(c)
+	if err != nil {
+		return err
+	}
+	if st := l.State(time.Now()); st != store.LinkActive {
+		return &store.GoneError{State: st}
+	}
+	req, err := linkAccount(l)
+	if err != nil {
+		return err
+	}
+	data := s.page(c, "setup.title")
+	view, err := s.setupView(c, req, data.LangParam)
+	if err != nil {
+		return err
+	}
+	if err := db(c).RecordOpen(c.Request().Context(), l.ID, visitEvent(c, store.EventOpened, l.ID)); err != nil {
+		return err
+	}
+	view.forLink(c, c.Param("token"), data.LangParam)
+	data.Setup = view
+	return s.render(c, http.StatusOK, "setup.html", data)
+}
+
+// forLink points the review page's links at the helpdesk link instead of
+// the public routes, and drops the way to change the address.
+func (v *setupView) forLink(c echo.Context, token, lang string) {
+	q := url.Values{}
+	if lang != "" {
+		q.Set("lang", lang)
+	}
+	base := "/l/" + token
+	v.PageURL = absoluteURL(c, base, q)
+	v.SafariURL = template.URL("x-safari-" + v.PageURL) //nolint:gosec // built from a checked token
+	v.DownloadURL = base + "/profile"
+	v.QRURL = base + "/qr.svg"
+	if len(q) > 0 {
+		v.QRURL += "?" + q.Encode()
+	}
+	v.ChangeURL = ""
+	v.FromLink = true
+}
+
+// downloadLinkProfile serves GET /l/:token/profile. The profile is built
+// and signed first; the download is counted only when it can be served,
+// in one transaction that also refuses a link used up meanwhile.
+func (s *Server) downloadLinkProfile(c echo.Context) error {
+	l, err := s.linkByToken(c)
+	if err != nil {
+		return err
+	}
+	if st := l.State(time.Now()); st != store.LinkActive {
+		return &store.GoneError{State: st}
+	}
+	req, err := linkAccount(l)
+	if err != nil {
+		return err
+	}
+	body, err := s.buildProfile(c, req)
+	if err != nil {
+		return err
+	}
+	ev := visitEvent(c, store.EventDownloaded, l.ID)
+	if _, err := db(c).RecordDownload(c.Request().Context(), l.TokenHash, time.Now(), ev); err != nil {
+		return err
+	}
+	return sendProfile(c, req.Addr, body)
+}
+
+// linkQR serves GET /l/:token/qr.svg: the link's page as a QR code.
+func (s *Server) linkQR(c echo.Context) error {
+	l, err := s.linkByToken(c)
+	if err != nil {
+		return err
+	}
+	if st := l.State(time.Now()); st != store.LinkActive {
+		return &store.GoneError{State: st}
+	}
+	q := url.Values{}
+	if lang, explicit := chooseLanguage(c); explicit {
+		q.Set("lang", lang)
+	}
+	return sendQR(c, absoluteURL(c, "/l/"+c.Param("token"), q))
+}
