@@ -51,11 +51,7 @@ func sendCSV(c echo.Context, name string, body []byte) error {
 
 // linkAuditCSV serves GET /admin/links/:id/audit.csv.
 func (s *Server) linkAuditCSV(c echo.Context) error {
-	l, err := s.linkFromPath(c)
-	if err != nil {
-		return err
-	}
-	events, err := db(c).Events(c.Request().Context(), l.ID)
+	l, events, err := s.linkWithEvents(c)
 	if err != nil {
 		return err
 	}

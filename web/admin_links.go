@@ -248,13 +248,20 @@ func (s *Server) linkFromPath(c echo.Context) (store.Link, error) {
 	return l, err
 }
 
-// showLink serves GET /admin/links/:id: the link and its audit trail.
-func (s *Server) showLink(c echo.Context) error {
+// linkWithEvents is the link of the :id path parameter and its audit
+// trail.
+func (s *Server) linkWithEvents(c echo.Context) (store.Link, []store.Event, error) {
 	l, err := s.linkFromPath(c)
 	if err != nil {
-		return err
+		return l, nil, err
 	}
 	events, err := db(c).Events(c.Request().Context(), l.ID)
+	return l, events, err
+}
+
+// showLink serves GET /admin/links/:id: the link and its audit trail.
+func (s *Server) showLink(c echo.Context) error {
+	l, events, err := s.linkWithEvents(c)
 	if err != nil {
 		return err
 	}

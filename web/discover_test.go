@@ -4,59 +4,26 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
 	"howett.net/plist"
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/provider/discover"
+	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 	"github.com/mailprofile/mailprofile/signing"
 )
-
-// loopbackDNS serves RFC 6186 SRV records for x.test on loopback and
-// NXDOMAIN for everything else: a domain that no catalog knows and that
-// discovery finds through its SRV records alone, without connecting.
-func loopbackDNS(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	records := map[string]string{
-		"_imaps._tcp.x.test.":       "_imaps._tcp.x.test. 60 IN SRV 0 1 993 mail.x.test.",
-		"_pop3s._tcp.x.test.":       "_pop3s._tcp.x.test. 60 IN SRV 0 1 995 mail.x.test.",
-		"_submissions._tcp.x.test.": "_submissions._tcp.x.test. 60 IN SRV 0 1 465 smtp.x.test.",
-	}
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(r)
-		q := r.Question[0]
-		if rr, ok := records[strings.ToLower(q.Name)]; ok && q.Qtype == dns.TypeSRV {
-			if a, err := dns.NewRR(rr); err == nil {
-				m.Answer = append(m.Answer, a)
-			}
-		} else {
-			m.Rcode = dns.RcodeNameError
-		}
-		_ = w.WriteMsg(m)
-	})}
-	go func() { _ = srv.ActivateAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return pc.LocalAddr().String()
-}
 
 // newDiscoverer is the real discovery engine in front of the built-in
 // catalog, asking only the loopback DNS server.
 func newDiscoverer(t *testing.T) *discover.Discoverer {
 	t.Helper()
 	d, err := discover.New(newCatalog(t), discover.Config{
-		DNSServer:   loopbackDNS(t),
+		DNSServer:   dnstest.Serve(t, dnstest.XTest...),
 		StepTimeout: 2 * time.Second,
 		Budget:      5 * time.Second,
 	})

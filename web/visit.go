@@ -49,22 +49,24 @@ func visitEvent(c echo.Context, kind string, linkID int64) store.Event {
 	return store.Event{LinkID: linkID, At: time.Now(), Kind: kind, UserAgent: ua, Device: deviceName(ua)}
 }
 
-// linkAccount is the account a link is for.
-func linkAccount(l store.Link) (accountRequest, error) {
-	return parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name})
+// activeLink is the link of the :token path parameter and the account it
+// is for, or a *store.GoneError when it can no longer be used.
+func (s *Server) activeLink(c echo.Context) (store.Link, accountRequest, error) {
+	l, err := s.linkByToken(c)
+	if err != nil {
+		return l, accountRequest{}, err
+	}
+	if st := l.State(time.Now()); st != store.LinkActive {
+		return l, accountRequest{}, &store.GoneError{State: st}
+	}
+	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name})
+	return l, req, err
 }
 
 // showLinkPage serves GET /l/:token: the review page for the link's
 // account, with the same steps per device as the public page.
 func (s *Server) showLinkPage(c echo.Context) error {
-	l, err := s.linkByToken(c)
-	if err != nil {
-		return err
-	}
-	if st := l.State(time.Now()); st != store.LinkActive {
-		return &store.GoneError{State: st}
-	}
-	req, err := linkAccount(l)
+	l, req, err := s.activeLink(c)
 	if err != nil {
 		return err
 	}
@@ -104,14 +106,7 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 // and signed first; the download is counted only when it can be served,
 // in one transaction that also refuses a link used up meanwhile.
 func (s *Server) downloadLinkProfile(c echo.Context) error {
-	l, err := s.linkByToken(c)
-	if err != nil {
-		return err
-	}
-	if st := l.State(time.Now()); st != store.LinkActive {
-		return &store.GoneError{State: st}
-	}
-	req, err := linkAccount(l)
+	l, req, err := s.activeLink(c)
 	if err != nil {
 		return err
 	}
@@ -128,12 +123,8 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 
 // linkQR serves GET /l/:token/qr.svg: the link's page as a QR code.
 func (s *Server) linkQR(c echo.Context) error {
-	l, err := s.linkByToken(c)
-	if err != nil {
+	if _, _, err := s.activeLink(c); err != nil {
 		return err
-	}
-	if st := l.State(time.Now()); st != store.LinkActive {
-		return &store.GoneError{State: st}
 	}
 	q := url.Values{}
 	if lang, explicit := chooseLanguage(c); explicit {

@@ -2,47 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 
-	"github.com/miekg/dns"
+	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
-// testDNS serves SRV records for x.test on loopback and NXDOMAIN for
-// everything else, like a domain with RFC 6186 records and nothing more.
-func testDNS(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	records := map[string]string{
-		"_imaps._tcp.x.test.":       "_imaps._tcp.x.test. 60 IN SRV 0 1 993 mail.x.test.",
-		"_pop3s._tcp.x.test.":       "_pop3s._tcp.x.test. 60 IN SRV 0 1 995 mail.x.test.",
-		"_submissions._tcp.x.test.": "_submissions._tcp.x.test. 60 IN SRV 0 1 465 smtp.x.test.",
-	}
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(r)
-		q := r.Question[0]
-		if rr, ok := records[strings.ToLower(q.Name)]; ok && q.Qtype == dns.TypeSRV {
-			a, err := dns.NewRR(rr)
-			if err == nil {
-				m.Answer = append(m.Answer, a)
-			}
-		} else {
-			m.Rcode = dns.RcodeNameError
-		}
-		_ = w.WriteMsg(m)
-	})}
-	go func() { _ = srv.ActivateAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return pc.LocalAddr().String()
-}
-
 func TestLookupDiscovery(t *testing.T) {
-	server := testDNS(t)
+	server := dnstest.Serve(t, dnstest.XTest...)
 	envm := map[string]string{
 		"MAILPROFILE_DATA_DIR": t.TempDir(), "MAILPROFILE_DISCOVERY": "true",
 		"MAILPROFILE_DNS_SERVER": server, "MAILPROFILE_ISPDB_URL": "", "MAILPROFILE_DISCOVERY_TIMEOUT": "3s",
