@@ -86,6 +86,14 @@ func (a Account) Validate() error {
 		if s.srv.Host == "" {
 			return fmt.Errorf("%s server has no host name", s.name)
 		}
+		// Discovery and operator files supply these: text the plist cannot
+		// carry would come back from the device changed.
+		if err := checkText(s.srv.Host, maxDomainLen); err != nil {
+			return fmt.Errorf("%s server host name %w", s.name, err)
+		}
+		if err := checkText(s.srv.Username, maxInputLen); err != nil {
+			return fmt.Errorf("%s server user name %w", s.name, err)
+		}
 		if s.srv.Port < 1 || s.srv.Port > 65535 {
 			return fmt.Errorf("%s server port %d out of range", s.name, s.srv.Port)
 		}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"howett.net/plist"
 )
 
 // Default texts for the operator's settings. {provider}, {email} and
@@ -133,7 +131,9 @@ func Build(acct Account, opts Options) ([]byte, error) {
 	if provider == "" {
 		provider = acct.Address.Domain
 	}
-	expand := strings.NewReplacer("{provider}", provider, "{email}", email, "{organization}", opts.Organization).Replace
+	expand := func(template string) string {
+		return expandTemplate(template, provider, email, opts.Organization)
+	}
 	displayName := opts.DisplayName
 	if displayName == "" {
 		displayName = DefaultDisplayName
@@ -158,7 +158,7 @@ func Build(acct Account, opts Options) ([]byte, error) {
 		OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
 		OutgoingMailServerUsername:             acct.Outgoing.Username,
 		OutgoingPasswordSameAsIncomingPassword: true,
-		PayloadDisplayName:                     fmt.Sprintf("%s (%s)", email, acct.Protocol.label()),
+		PayloadDisplayName:                     email + " (" + acct.Protocol.label() + ")",
 		PayloadIdentifier:                      ids.Mail,
 		PayloadOrganization:                    opts.Organization,
 		PayloadType:                            "com.apple.mail.managed",
@@ -176,12 +176,41 @@ func Build(acct Account, opts Options) ([]byte, error) {
 		PayloadUUID:         ids.ProfileUUID,
 		PayloadVersion:      1,
 	}
-	// XMLFormat must be explicit: AutomaticFormat means binary.
-	out, err := plist.MarshalIndent(doc, plist.XMLFormat, "\t")
-	if err != nil {
-		return nil, fmt.Errorf("encode plist: %w", err)
+	return append(encode(doc), '\n'), nil
+}
+
+// expandTemplate replaces {provider}, {email} and {organization} in one
+// pass, as strings.Replacer would: replaced text is not scanned again, so
+// a provider name holding "{email}" stays as it is. Building a Replacer
+// for every profile cost more than the rest of the expansion.
+func expandTemplate(template, provider, email, organization string) string {
+	if strings.IndexByte(template, '{') < 0 {
+		return template
 	}
-	return append(out, '\n'), nil
+	var b strings.Builder
+	b.Grow(len(template) + 2*len(email) + len(provider))
+	for i := 0; i < len(template); {
+		if template[i] == '{' {
+			rest := template[i:]
+			switch {
+			case strings.HasPrefix(rest, "{provider}"):
+				b.WriteString(provider)
+				i += len("{provider}")
+				continue
+			case strings.HasPrefix(rest, "{email}"):
+				b.WriteString(email)
+				i += len("{email}")
+				continue
+			case strings.HasPrefix(rest, "{organization}"):
+				b.WriteString(organization)
+				i += len("{organization}")
+				continue
+			}
+		}
+		b.WriteByte(template[i])
+		i++
+	}
+	return b.String()
 }
 
 // label is the protocol's name as people know it.

@@ -28,13 +28,16 @@ func (s *Signer) Sign(content []byte) ([]byte, error) {
 	}
 	// pkcs7 defaults to SHA-1, and the digest is fixed when a signer is added.
 	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	if len(s.intermediates) == 0 {
-		err = sd.AddSigner(s.leaf, s.key, pkcs7.SignerInfoConfig{})
-	} else {
-		err = sd.AddSignerChain(s.leaf, s.key, s.intermediates, pkcs7.SignerInfoConfig{})
-	}
-	if err != nil {
+	// AddSignerChain would check the chain's signatures again on every
+	// call (half the time of an ECDSA signature); Load checked them once.
+	// AddSigner names the signer by the leaf's issuer, which Load made
+	// sure is byte for byte the subject of the first intermediate, the
+	// name AddSignerChain would use, so the CMS is the same.
+	if err := sd.AddSigner(s.leaf, s.key, pkcs7.SignerInfoConfig{}); err != nil {
 		return nil, fmt.Errorf("add signer: %w", err)
+	}
+	for _, c := range s.intermediates {
+		sd.AddCertificate(c)
 	}
 	der, err := sd.Finish()
 	if err != nil {

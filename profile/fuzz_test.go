@@ -1,0 +1,69 @@
+package profile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParseName checks the display-name validator: what it accepts is
+// kept exactly, is valid UTF-8 of at most MaxNameLen characters without
+// control characters, and builds into a profile that parses back to it.
+func FuzzParseName(f *testing.F) {
+	for _, s := range []string{"", "Some One", `Tom & "Jerry" <script>`, "Ren\u00e9e", "a\x07b", "\xff", "Some\u2028One", strings.Repeat("😀", 100)} {
+		f.Add(s)
+	}
+	addr := Address{Local: "someone", Domain: "example.com"}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, err := ParseName(s)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "name" || ie.Message == "" || !utf8.ValidString(ie.Message) {
+				t.Fatalf("ParseName(%q) error %v is not a user-facing *InputError for the name", s, err)
+			}
+			return
+		}
+		if name != s {
+			t.Fatalf("ParseName(%q) = %q, want it unchanged", s, name)
+		}
+		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameLen || strings.ContainsAny(name, "\x00\r\n\x7f") {
+			t.Fatalf("ParseName(%q) accepted a name it should refuse", s)
+		}
+		acct := Account{Address: addr, Name: name, Protocol: IMAP,
+			Incoming: Server{Host: "imap.example.com", Port: 993, UseSSL: true, Auth: AuthPassword, Username: addr.String()},
+			Outgoing: Server{Host: "smtp.example.com", Port: 465, UseSSL: true, Auth: AuthPassword, Username: addr.String()}}
+		doc, err := Build(acct, testOptions)
+		if err != nil {
+			t.Fatalf("Build() with name %q = %v", name, err)
+		}
+		sum, err := Parse(doc)
+		if err != nil || len(sum.Problems) > 0 {
+			t.Fatalf("Build() with name %q does not parse cleanly: %v %v", name, err, sum)
+		}
+	})
+}
+
+// FuzzParseProtocol checks the type parameter: only the known spellings
+// are accepted, and the error quotes the input safely and briefly.
+func FuzzParseProtocol(f *testing.F) {
+	for _, s := range []string{"", "imap", "IMAP", "pop", "pop3", "POP3", "exchange", "Imap", "imap\x00", strings.Repeat("é", 20)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseProtocol(s)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "type" || !utf8.ValidString(ie.Message) || len(ie.Message) > 200 {
+				t.Fatalf("ParseProtocol(%q) error %v is not a short user-facing *InputError", s, err)
+			}
+			return
+		}
+		if p != IMAP && p != POP {
+			t.Fatalf("ParseProtocol(%q) = %q, want imap or pop", s, p)
+		}
+		if again, err := ParseProtocol(string(p)); err != nil || again != p {
+			t.Fatalf("ParseProtocol(%q) = %q, %v; want %q", p, again, err, p)
+		}
+	})
+}
