@@ -173,8 +173,11 @@ func hostname(s Server, addr profile.Address) string {
 // expand fills in the placeholders of a username pattern by plain
 // substring replacement; an empty pattern means the full address.
 func expand(pattern string, addr profile.Address) string {
-	if pattern == "" {
+	if pattern == "" || pattern == "%EMAILADDRESS%" { // most providers; no replacer needed
 		return addr.String()
+	}
+	if !strings.Contains(pattern, "%") {
+		return pattern
 	}
 	return strings.NewReplacer(
 		"%EMAILADDRESS%", addr.String(),

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -11,9 +14,11 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
 )
 
@@ -54,6 +59,7 @@ func BenchmarkDownload(b *testing.B) {
 		{"ECDSA-P256", newSigner},
 		{"RSA-2048", newRSASigner},
 		{"unsigned", nil},
+		{"ECDSA-P256-cached", newSigner},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := newTestServer(b, func(c *Config) {
@@ -61,6 +67,9 @@ func BenchmarkDownload(b *testing.B) {
 				c.Signer = nil
 				if bc.signer != nil {
 					c.Signer = bc.signer(b)
+				}
+				if strings.HasSuffix(bc.name, "-cached") {
+					c.ProfileCacheSize = DefaultProfileCacheSize
 				}
 			})
 			target := profileURL("someone@btinternet.com", "imap", "Some One")
@@ -70,6 +79,99 @@ func BenchmarkDownload(b *testing.B) {
 				s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}
+
+// newChainSigner makes a signer with a root -> intermediate -> leaf chain
+// of alg ("rsa" for RSA-2048, "ecdsa" for P-256), the shape of a real
+// certificate and of scripts/loadtest's signers: the leaf and the
+// intermediate are embedded in every signature.
+func newChainSigner(b testing.TB, alg string) *signing.Signer {
+	b.Helper()
+	newKey := func() crypto.Signer {
+		var k crypto.Signer
+		var err error
+		if alg == "rsa" {
+			k, err = rsa.GenerateKey(rand.Reader, 2048)
+		} else {
+			k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		return k
+	}
+	issue := func(tmpl, parent *x509.Certificate, key, parentKey crypto.Signer) *x509.Certificate {
+		if parent == nil {
+			parent = tmpl
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}
+	ca := func(serial int64, cn string) *x509.Certificate {
+		return &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(48 * time.Hour),
+			KeyUsage: x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
+		}
+	}
+	rootKey, interKey, leafKey := newKey(), newKey(), newKey()
+	root := issue(ca(1, "bench root"), nil, rootKey, rootKey)
+	inter := issue(ca(2, "bench intermediate"), root, interKey, rootKey)
+	leaf := issue(&x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "bench signer"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	}, inter, leafKey, interKey)
+	keyDER, err := x509.MarshalPKCS8PrivateKey(leafKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var certPEM []byte
+	for _, c := range []*x509.Certificate{leaf, inter} {
+		certPEM = append(certPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	s, err := signing.Load(certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkBuildAndSign is the work of one uncached signed download
+// without HTTP: build the plist and sign it. scripts/loadtest compares the
+// server's rate with this one's (RSA-2048) on the same core.
+func BenchmarkBuildAndSign(b *testing.B) {
+	for _, bc := range []struct{ name, alg string }{{"RSA-2048", "rsa"}, {"ECDSA-P256", "ecdsa"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			signer := newChainSigner(b, bc.alg)
+			addr, err := profile.ParseAddress("someone@btinternet.com")
+			if err != nil {
+				b.Fatal(err)
+			}
+			found, err := newCatalog(b).Find(b.Context(), addr, profile.IMAP)
+			if err != nil {
+				b.Fatal(err)
+			}
+			acct := found.Account(addr, profile.IMAP, "Some One")
+			b.ReportAllocs()
+			for b.Loop() {
+				doc, err := profile.Build(acct, testOptions)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := signer.Sign(doc); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

@@ -42,17 +42,40 @@ func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
 }
 
 // buildProfile finds the settings for req, builds the plist and signs it
-// when the operator vouches for its servers (see signs).
+// when the operator vouches for its servers (see signs). A profile built
+// before for the same inputs comes from the cache; the bytes returned
+// may be shared and must not be modified.
 func (s *Server) buildProfile(c echo.Context, req accountRequest) ([]byte, error) {
 	found, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := profile.Build(found.Account(req.Addr, req.Proto, req.Name), s.options)
+	acct := found.Account(req.Addr, req.Proto, req.Name)
+	signs := s.signs(found)
+	if s.cache == nil {
+		return s.makeProfile(acct, signs)
+	}
+	var signer string
+	if signs {
+		f, ok := s.signer.(interface{ Fingerprint() string })
+		if !ok {
+			// Without the certificate's identity a new certificate
+			// could not be told from the old one.
+			return s.makeProfile(acct, signs)
+		}
+		signer = f.Fingerprint()
+	}
+	key := s.cache.key(acct, found.Origin, signer)
+	return s.cache.get(key, func() ([]byte, error) { return s.makeProfile(acct, signs) })
+}
+
+// makeProfile builds the plist for acct and signs it when signs is set.
+func (s *Server) makeProfile(acct profile.Account, signs bool) ([]byte, error) {
+	doc, err := profile.Build(acct, s.options)
 	if err != nil {
 		return nil, fmt.Errorf("build profile: %w", err)
 	}
-	if !s.signs(found) {
+	if !signs {
 		return doc, nil // the same content type: the device shows it as unsigned
 	}
 	signed, err := s.signer.Sign(doc)

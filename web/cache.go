@@ -1,0 +1,197 @@
+package web
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/binary"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+)
+
+// DefaultProfileCacheSize is the suggested number of finished profiles
+// to keep: at most 4 MiB of profile bytes, which with the garbage
+// collector's headroom adds up to about 10 MiB to the peak RSS when full
+// (docs/performance.md). Each entry costs about 10 KiB of RSS.
+const DefaultProfileCacheSize = 1000
+
+// profileCacheEntryBytes is the byte budget per entry. A signed profile
+// is 3–5 KB (the plist, the certificates, the signature), so a cache of n
+// entries holds at most n × 4 KiB: when the profiles are large (long
+// names, a long certificate chain) it keeps fewer of them.
+const profileCacheEntryBytes = 4 << 10
+
+// entryOverhead approximates what an entry costs beyond its bytes: the
+// key in the map and in the list element, and the element itself.
+const entryOverhead = 160
+
+// cacheKey is the SHA-256 of the canonical encoding of everything that
+// shapes a profile's bytes (see profileCache.key).
+type cacheKey [sha256.Size]byte
+
+// profileCache keeps finished profile bytes, signed or not, so a repeat
+// download costs no signature. It is an LRU bounded by entries and by
+// bytes, safe for concurrent use, and it collapses concurrent builds of
+// one key, so a burst of requests for one address signs once.
+//
+// Nothing is ever invalidated explicitly: the key covers the address as
+// typed, the protocol, the name, the servers, the provider name, where
+// the settings came from, whether the profile is signed and by which
+// certificate, and the profile options. When the settings or the signing
+// certificate change, requests make new keys; the old entries are simply
+// never hit again and age out of the LRU.
+type profileCache struct {
+	maxEntries int
+	maxBytes   int
+	options    []byte // canonical encoding of the profile options, made once
+
+	mu      sync.Mutex
+	entries map[cacheKey]*list.Element // of *cacheEntry
+	lru     *list.List                 // most recently used at the front
+	bytes   int
+
+	flight singleflight.Group
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	body []byte
+}
+
+// newProfileCache returns a cache of at most size entries, or nil (no
+// caching) when size is zero or less.
+func newProfileCache(size int, opts profile.Options) *profileCache {
+	if size <= 0 {
+		return nil
+	}
+	var enc keyEncoder
+	enc.str(opts.IdentifierPrefix)
+	enc.str(opts.Organization)
+	enc.str(opts.DisplayName)
+	enc.str(opts.Description)
+	enc.str(string(opts.Secret))
+	return &profileCache{
+		maxEntries: size,
+		maxBytes:   size * profileCacheEntryBytes,
+		options:    enc.buf,
+		entries:    make(map[cacheKey]*list.Element),
+		lru:        list.New(),
+	}
+}
+
+// key hashes everything that shapes the bytes of acct's profile. signer
+// is the signing certificate's identity, empty for an unsigned profile.
+func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer string) cacheKey {
+	enc := keyEncoder{buf: make([]byte, 0, 512)}
+	enc.buf = append(enc.buf, "mailprofile cache v1\x00"...)
+	enc.buf = append(enc.buf, pc.options...)
+	enc.str(acct.Address.String()) // the local part keeps its case in EmailAddress
+	enc.str(acct.Address.Key())
+	enc.str(string(acct.Protocol))
+	enc.str(acct.Name)
+	enc.str(acct.Provider)
+	for _, srv := range []profile.Server{acct.Incoming, acct.Outgoing} {
+		enc.str(srv.Host)
+		enc.int(srv.Port)
+		enc.bool(srv.UseSSL)
+		enc.bool(srv.STARTTLS)
+		enc.str(string(srv.Auth))
+		enc.str(srv.Username)
+	}
+	enc.str(string(origin.Method))
+	enc.str(string(origin.Confidence))
+	enc.str(origin.Via)
+	enc.bool(signer != "")
+	enc.str(signer)
+	return sha256.Sum256(enc.buf)
+}
+
+// get returns the bytes for key, built by build when they are not cached.
+// Concurrent calls for one key share one build. The returned bytes are
+// shared: callers must not modify them.
+func (pc *profileCache) get(key cacheKey, build func() ([]byte, error)) ([]byte, error) {
+	if body, ok := pc.lookup(key); ok {
+		return body, nil
+	}
+	v, err, _ := pc.flight.Do(string(key[:]), func() (any, error) {
+		// A build that finished just before this one started has stored
+		// its bytes already.
+		if body, ok := pc.lookup(key); ok {
+			return body, nil
+		}
+		body, err := build()
+		if err != nil {
+			return nil, err
+		}
+		pc.add(key, body)
+		return body, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
+func (pc *profileCache) lookup(key cacheKey) ([]byte, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	el, ok := pc.entries[key]
+	if !ok {
+		return nil, false
+	}
+	pc.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).body, true
+}
+
+func (pc *profileCache) add(key cacheKey, body []byte) {
+	cost := len(body) + entryOverhead
+	if cost > pc.maxBytes {
+		return
+	}
+	if cap(body)-len(body) > 512 {
+		body = append([]byte(nil), body...) // keep only what is served
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if _, ok := pc.entries[key]; ok {
+		return
+	}
+	pc.entries[key] = pc.lru.PushFront(&cacheEntry{key: key, body: body})
+	pc.bytes += cost
+	for len(pc.entries) > pc.maxEntries || pc.bytes > pc.maxBytes {
+		oldest := pc.lru.Back()
+		e := oldest.Value.(*cacheEntry)
+		pc.lru.Remove(oldest)
+		delete(pc.entries, e.key)
+		pc.bytes -= len(e.body) + entryOverhead
+	}
+}
+
+// len reports the number of entries and the bytes they account for.
+func (pc *profileCache) len() (entries, bytes int) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return len(pc.entries), pc.bytes
+}
+
+// keyEncoder writes fields unambiguously: each string is preceded by its
+// length, so ("ab", "c") and ("a", "bc") encode differently.
+type keyEncoder struct{ buf []byte }
+
+func (e *keyEncoder) str(s string) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+func (e *keyEncoder) int(n int) { e.buf = binary.AppendVarint(e.buf, int64(n)) }
+
+func (e *keyEncoder) bool(b bool) {
+	if b {
+		e.buf = append(e.buf, 1)
+	} else {
+		e.buf = append(e.buf, 0)
+	}
+}
