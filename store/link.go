@@ -106,7 +106,7 @@ func (l Link) validate() error {
 	if err := checkText("email", l.Email, true, 320); err != nil {
 		return err
 	}
-	if err := checkText("name", l.Name, false, 256); err != nil {
+	if err := checkText("name", l.Name, false, 400); err != nil {
 		return err
 	}
 	return checkText("creator", l.CreatedBy, true, maxUserName)

@@ -170,11 +170,17 @@ func (s *Server) readBulk(c echo.Context, r io.Reader, days, downloads string) (
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("Line %d: not valid CSV (%v).", line, errors.Unwrap(err)))
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+				err = pe.Err
+			}
+			problems = append(problems, fmt.Sprintf("Line %d: not valid CSV (%v).", line, err))
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

@@ -28,6 +28,12 @@ type linkForm struct {
 	Downloads string
 }
 
+// display is f fit to show again in a page, which declares UTF-8.
+func (f linkForm) display() linkForm {
+	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	return linkForm{Email: fix(f.Email), Name: fix(f.Name), Type: fix(f.Type), Days: fix(f.Days), Downloads: fix(f.Downloads)}
+}
+
 // linkRequest is a validated new-link form.
 type linkRequest struct {
 	accountRequest
@@ -109,7 +115,7 @@ func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map
 	if err != nil {
 		return err
 	}
-	v := &linksView{Form: form, Errors: errs, Query: f.Email, Agent: f.CreatedBy, State: q.Get("state"), Page: page,
+	v := &linksView{Form: form.display(), Errors: errs, Query: f.Email, Agent: f.CreatedBy, State: q.Get("state"), Page: page,
 		States:  []string{store.LinkActive.String(), store.LinkExpired.String(), store.LinkRevoked.String(), store.LinkUsedUp.String()},
 		MaxDays: maxLinkDays, MaxDL: maxLinkDownloads}
 	if len(links) > linksPerPage {
@@ -138,12 +144,14 @@ func pageURL(q url.Values, page int) string {
 	return "/admin?" + v.Encode()
 }
 
+// trimLen trims s, cuts it to at most n bytes and makes it valid UTF-8,
+// to be shown again in a page.
 func trimLen(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if len(s) > n {
 		s = s[:n]
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // createdView is the page shown once after a link is made: the only time
@@ -206,16 +214,16 @@ func (s *Server) checkLinkForm(c echo.Context, form linkForm) (linkRequest, erro
 
 func (s *Server) createdView(c echo.Context, l store.Link, token string) (*createdView, error) {
 	link := absoluteURL(c, "/l/"+token, nil)
-	svg, err := qrSVG(link)
-	if err != nil {
-		return nil, err
+	var qrURI template.URL
+	if svg, err := qrSVG(link); err == nil { // fails only for an absurd Host header
+		qrURI = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)) //nolint:gosec // our own SVG
 	}
 	msg := fmt.Sprintf("Hello,\n\nto set up your mail account %s on your iPhone, iPad or Mac, open this link on the device in Safari and follow the steps:\n\n%s\n\nThe link works until %s and can be used %d times. You will be asked for your mail password while installing; we never ask for it.\n",
 		l.Email, link, l.ExpiresAt.UTC().Format("2 January 2006 15:04 MST"), l.MaxDownloads)
 	return &createdView{
 		Link:    l,
 		URL:     link,
-		QR:      template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)),   //nolint:gosec // our own SVG
+		QR:      qrURI,
 		MailTo:  template.URL(mailtoURL(l.Email, "Set up your mail on your iPhone, iPad or Mac", msg)), //nolint:gosec // escaped in mailtoURL
 		Message: msg,
 	}, nil

@@ -59,7 +59,7 @@ func (s *Server) renderLogin(c echo.Context, status int, name, message string) e
 	data := s.adminPage(c, "Helpdesk sign-in")
 	data.CSRF = token
 	data.Error = message
-	data.Name = name
+	data.Name = strings.ToValidUTF8(name, "\uFFFD")
 	data.Next = safeNext(c.QueryParam("next"))
 	if c.Request().Method == http.MethodPost {
 		data.Next = safeNext(c.FormValue("next"))
@@ -75,6 +75,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	ip := c.RealIP()
 	if s.logins.blocked(ip) {
+		s.metrics.rateLimited("sign_in")
 		c.Response().Header().Set("Retry-After", "60")
 		return s.renderLogin(c, http.StatusTooManyRequests, "", "Too many failed sign-ins from your address. Wait a few minutes and try again.")
 	}
@@ -91,12 +92,14 @@ func (s *Server) login(c echo.Context) error {
 		// which names exist.
 		_, _ = store.CheckPassword(dummyHash(), password)
 		s.logins.failed(ip)
+		s.metrics.signInFailed("unknown_user")
 		s.log.Info("helpdesk sign-in failed", "reason", "unknown user", "remote_ip", ip)
 		return s.renderLogin(c, http.StatusUnauthorized, name, wrong)
 	case err != nil:
 		return err
 	case u.Locked(now):
 		s.logins.failed(ip)
+		s.metrics.signInFailed("locked")
 		c.Response().Header().Set("Retry-After", strings.TrimSuffix(u.LockedUntil.Sub(now).Round(time.Second).String(), "s"))
 		return s.renderLogin(c, http.StatusTooManyRequests, name, "This account is locked after too many failed sign-ins. Try again after "+u.LockedUntil.UTC().Format("15:04 MST")+".")
 	}
@@ -106,6 +109,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	if !ok {
 		s.logins.failed(ip)
+		s.metrics.signInFailed("wrong_password")
 		if _, err := db(c).RecordLoginFailure(ctx, name, now, maxLoginFailures, lockFor); err != nil {
 			return err
 		}

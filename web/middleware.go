@@ -121,6 +121,7 @@ func (s *Server) rateLimiter() echo.MiddlewareFunc {
 			return c.RealIP(), nil
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			s.metrics.rateLimited("requests")
 			c.Response().Header().Set("Retry-After", retryAfter)
 			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many requests from your address. Please wait a moment and try again.")
 		},

@@ -67,7 +67,7 @@ func (s *Server) page(c echo.Context, title string) *pageData {
 		Lang:      lang,
 		Title:     title,
 		Asset:     s.assetTag,
-		Form:      rawForm(c),
+		Form:      rawForm(c).display(),
 		Errors:    map[string]string{},
 		Languages: languageLinks(c, lang),
 		HomeURL:   "/",

@@ -79,7 +79,8 @@ func (s *Server) setupQR(c echo.Context) error {
 func sendQR(c echo.Context, text string) error {
 	svg, err := qrSVG(text)
 	if err != nil {
-		return err
+		// Only an absurd Host header makes the URL too long for a code.
+		return echo.NewHTTPError(http.StatusBadRequest, "This address is too long for a QR code.").WithInternal(err)
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderCacheControl, "no-store")

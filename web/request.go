@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,14 @@ type formValues struct {
 func rawForm(c echo.Context) formValues {
 	q := c.QueryParams()
 	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name")}
+}
+
+// display is f fit to show again in a page, which declares UTF-8: bytes
+// that are not valid UTF-8 become U+FFFD. (Some browsers let an invalid
+// lead byte swallow the quote that ends an attribute.)
+func (f formValues) display() formValues {
+	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	return formValues{Email: fix(f.Email), Type: fix(f.Type), Name: fix(f.Name)}
 }
 
 // parseAccountRequest validates the query. Errors are *profile.InputError.

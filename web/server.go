@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -64,6 +65,13 @@ type Config struct {
 	// on the public endpoints, with bursts of RateBurst; zero turns it off.
 	RateLimit float64
 	RateBurst int
+	// ProfileCacheSize is how many finished profiles are kept in memory,
+	// so a repeat download costs no signature; each entry counts as at
+	// most 4 KiB. Zero turns the cache off. See DefaultProfileCacheSize.
+	ProfileCacheSize int
+	// Metrics receives the server's Prometheus metrics, served at
+	// /metrics; nil makes a registry of the server's own.
+	Metrics *Metrics
 }
 
 // Validate reports the first missing or unusable setting.
@@ -73,7 +81,7 @@ func (c Config) Validate() error {
 		return errors.New("web: logger is required")
 	case c.Finder == nil:
 		return errors.New("web: settings finder is required")
-	case c.RateLimit < 0 || c.RateBurst < 0:
+	case c.RateLimit < 0 || c.RateBurst < 0 || math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0):
 		return errors.New("web: rate limit must not be negative")
 	}
 	if err := c.Profile.Validate(); err != nil {
@@ -100,6 +108,8 @@ type Server struct {
 	messages catalog
 	helpdesk HelpdeskConfig
 	logins   *loginLimiter
+	cache    *profileCache // nil: off
+	metrics  *Metrics
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
@@ -135,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 		messages: messages,
 		helpdesk: cfg.Helpdesk,
 		logins:   newLoginLimiter(),
+		metrics:  cfg.Metrics,
 
 		signDiscovered: cfg.SignDiscovered,
 	}
@@ -147,6 +158,16 @@ func New(cfg Config) (*Server, error) {
 	if s.service == "" {
 		s.service = "Mail setup"
 	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
+	if ns, ok := s.signer.(interface{ NotAfter() time.Time }); ok {
+		if err := s.metrics.watchExpiry(ns.NotAfter); err != nil {
+			return nil, err
+		}
+	}
+	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
+	s.cache = newProfileCache(cfg.ProfileCacheSize, cfg.Profile)
 	s.echo = s.routes()
 	return s, nil
 }
@@ -165,6 +186,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		TargetHeader: echo.HeaderXRequestID,
 	}))
+	e.Use(s.metrics.observeRequests)
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
@@ -179,11 +201,14 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/", s.showForm, limit)
 	e.GET("/setup", s.showSetup, limit)
 	e.GET("/setup/qr.svg", s.setupQR, limit)
-	e.GET("/profile", s.downloadProfile, limit)
+	e.GET("/profile", s.downloadProfile, limit, s.countProfiles)
 	e.GET("/api/v1/settings", s.apiSettings, limit)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	// Not rate-limited, and public on this listener: operators keep it
+	// internal at the proxy (see the README).
+	e.GET("/metrics", s.metricsHandler())
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	e.GET("/brand.css", s.brandCSS)
 	e.GET("/brand/logo", s.brandLogo)
@@ -211,7 +236,7 @@ func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
 	e.GET("/admin/audit.csv", s.auditCSV, auth...)
 
 	e.GET("/l/:token", s.showLinkPage, limit, st)
-	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)
+	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st, s.countProfiles)
 	e.GET("/l/:token/qr.svg", s.linkQR, limit, st)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/signing"
+	"github.com/mailprofile/mailprofile/web"
 )
 
 // expiryWarning is how early a signing certificate's end is logged.
@@ -26,13 +27,15 @@ type finder interface {
 	Find(ctx context.Context, addr profile.Address, proto profile.Protocol) (provider.Settings, error)
 }
 
-// app is what serve and generate share: settings, finder and signer.
+// app is what serve and generate share: settings, finder, signer and
+// the metrics that discovery and signer reloads count into.
 type app struct {
 	log     *slog.Logger
 	catalog *provider.Catalog
 	finder  finder
-	signer  *signing.Signer // nil when unsigned
+	signer  *reloadingSigner // nil when unsigned
 	options profile.Options
+	metrics *web.Metrics
 }
 
 func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
@@ -43,7 +46,8 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := newFinder(cfg, catalog, log)
+	metrics := web.NewMetrics()
+	f, err := newFinder(cfg, catalog, log, metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -65,26 +69,34 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &app{log: log, catalog: catalog, finder: f, signer: signer, options: opts}, nil
+	certPath, keyPath := signerFiles(cfg)
+	return &app{log: log, catalog: catalog, finder: f, signer: newReloadingSigner(signer, certPath, keyPath), options: opts, metrics: metrics}, nil
 }
 
 // newFinder is the catalog alone with --discovery=false, else discovery
 // over it. Discovery logs each lookup that went to the network, without
 // the address: the domain is enough to follow what happened.
-func newFinder(cfg *Config, catalog *provider.Catalog, log *slog.Logger) (finder, error) {
+func newFinder(cfg *Config, catalog *provider.Catalog, log *slog.Logger, m *web.Metrics) (finder, error) {
 	if !cfg.Discovery {
 		return catalog, nil
 	}
-	return newDiscoverer(cfg, catalog, log)
+	return newDiscoverer(cfg, catalog, log, m)
 }
 
-func newDiscoverer(cfg *Config, catalog *provider.Catalog, log *slog.Logger) (*discover.Discoverer, error) {
+// newDiscoverer logs each network lookup and counts it in m, which may be
+// nil.
+func newDiscoverer(cfg *Config, catalog *provider.Catalog, log *slog.Logger, m *web.Metrics) (*discover.Discoverer, error) {
 	dc := discover.DefaultConfig()
 	dc.ISPDBURL = cfg.ISPDBURL
 	dc.DNSServer = cfg.DNSServer
 	dc.Budget = cfg.DiscoveryTimeout
 	dc.OnLookup = func(r *discover.Result) {
 		log.Info("settings lookup", "domain", r.Domain, "found", r.Found(), "method", r.Origin.Method, "elapsed_ms", r.Elapsed.Milliseconds(), "steps", len(r.Steps))
+		outcome := "not_found"
+		if r.Found() {
+			outcome = "found"
+		}
+		m.ObserveLookup(string(r.Origin.Method), outcome)
 	}
 	d, err := discover.New(catalog, dc)
 	if err != nil {
@@ -136,10 +148,8 @@ func loadSigner(cfg *Config, log *slog.Logger, now time.Time) (*signing.Signer, 
 		log.Warn("profiles are served unsigned (--unsigned): devices show them as Unsigned")
 		return nil, nil
 	}
-	certPath, keyPath := cfg.SignCert, cfg.SignKey
-	if certPath == "" {
-		certPath = filepath.Join(cfg.DataDir, selfSignedCertFile)
-		keyPath = filepath.Join(cfg.DataDir, selfSignedKeyFile)
+	certPath, keyPath := signerFiles(cfg)
+	if cfg.SignCert == "" {
 		if err := ensureSelfSigned(certPath, keyPath, cfg.Organization, log, now); err != nil {
 			return nil, err
 		}
@@ -155,6 +165,15 @@ func loadSigner(cfg *Config, log *slog.Logger, now time.Time) (*signing.Signer, 
 		log.Info("signing certificate loaded", attrs...)
 	}
 	return s, nil
+}
+
+// signerFiles are the operator's certificate and key files, or the
+// self-signed pair in the data folder.
+func signerFiles(cfg *Config) (certPath, keyPath string) {
+	if cfg.SignCert != "" {
+		return cfg.SignCert, cfg.SignKey
+	}
+	return filepath.Join(cfg.DataDir, selfSignedCertFile), filepath.Join(cfg.DataDir, selfSignedKeyFile)
 }
 
 // readSigner reads and checks a certificate and key file pair. Errors name
@@ -205,7 +224,8 @@ func ensureSelfSigned(certPath, keyPath, org string, log *slog.Logger, now time.
 	return nil
 }
 
-// ready is the readiness check: the signer must still be valid.
+// ready is the readiness check: the signer in use, reloaded or not, must
+// still be valid.
 func (a *app) ready(ctx context.Context) error {
 	if a.signer != nil && time.Now().After(a.signer.NotAfter()) {
 		return errors.New("the signing certificate has expired")

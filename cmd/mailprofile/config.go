@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider/discover"
+	"github.com/mailprofile/mailprofile/web"
 )
 
 // Config is every setting of every subcommand, filled from flags whose
@@ -42,6 +44,7 @@ type Config struct {
 	RateLimit       float64
 	RateBurst       int
 	ShutdownTimeout time.Duration
+	ProfileCache    int
 
 	// generate
 	Email  string
@@ -60,6 +63,14 @@ type Config struct {
 	DNSServer        string
 	DiscoveryTimeout time.Duration
 	SignDiscovered   bool
+
+	// TLS (serve).
+	TLSCert       string
+	TLSKey        string
+	ACMEDomain    string
+	ACMEDirectory string
+	ACMEEmail     string
+	ACMECACert    string
 
 	// The helpdesk (serve, user).
 	DatabaseURL    string
@@ -184,6 +195,13 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
 		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
 		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+		e.Int(&cfg.ProfileCache, "profile-cache", web.DefaultProfileCacheSize, "finished profiles kept in memory, so a repeat download costs no signature; each costs at most 4 KiB of profile bytes (0: off)")
+		e.String(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate chain (PEM); default plain HTTP, e.g. behind a proxy")
+		e.String(&cfg.TLSKey, "tls-key", "", "private key of --tls-cert (PEM, mode 0600)")
+		e.String(&cfg.ACMEDomain, "acme-domain", "", "get HTTPS certificates automatically for these comma-separated names (TLS-ALPN-01 on this listener, port 443)")
+		e.String(&cfg.ACMEDirectory, "acme-directory", letsEncrypt, "ACME directory URL")
+		e.String(&cfg.ACMEEmail, "acme-email", "", "contact address for the ACME account")
+		e.String(&cfg.ACMECACert, "acme-ca-cert", "", "PEM file of the CA that signs a private ACME server's own HTTPS certificate")
 		e.String(&cfg.AuthHeader, "auth-header", "", "header with the helpdesk user's name set by a single-sign-on proxy; trusted only from --trusted-proxies")
 		e.String(&cfg.TrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-* headers are trusted")
 		e.Duration(&cfg.AuditRetention, "audit-retention", 0, "delete helpdesk audit events older than this, e.g. 8760h (0: keep them)")
@@ -279,8 +297,8 @@ func (c *Config) Validate(cmd string) error {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 			bad("addr", "%q is not host:port: %v", c.Addr, err)
 		}
-		if c.RateLimit < 0 {
-			bad("rate-limit", "must not be negative")
+		if c.RateLimit < 0 || math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
+			bad("rate-limit", "must be a number, not negative")
 		}
 		if c.RateBurst < 0 {
 			bad("rate-burst", "must not be negative")
@@ -293,6 +311,10 @@ func (c *Config) Validate(cmd string) error {
 		}
 		if c.AuthHeader != "" && c.TrustedProxies == "" {
 			bad("auth-header", "needs --trusted-proxies: the header is believed only from those proxies")
+		}
+		c.validateTLS(bad)
+		if c.ProfileCache < 0 {
+			bad("profile-cache", "must not be negative")
 		}
 		if c.AuditRetention < 0 {
 			bad("audit-retention", "must not be negative")

@@ -44,7 +44,7 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 	settings := func(p profile.Protocol) (provider.Settings, error) { return catalog.Find(ctx, addr, p) }
 	var res *discover.Result
 	if cfg.Discovery {
-		d, err := newDiscoverer(cfg, catalog, log)
+		d, err := newDiscoverer(cfg, catalog, log, nil)
 		if err != nil {
 			return err
 		}

@@ -165,7 +165,8 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"bad duration":   {map[string]string{"MAILPROFILE_SHUTDOWN_TIMEOUT": "soon"}, nil, `MAILPROFILE_SHUTDOWN_TIMEOUT="soon": want a duration`},
 		"bad addr":       {nil, []string{"--addr", "nonsense"}, `--addr ($MAILPROFILE_ADDR): "nonsense" is not host:port`},
 		"bad log format": {nil, []string{"--log-format", "xml"}, `--log-format ($MAILPROFILE_LOG_FORMAT): "xml": want text or json`},
-		"negative rate":  {nil, []string{"--rate-limit", "-1"}, "--rate-limit ($MAILPROFILE_RATE_LIMIT): must not be negative"},
+		"negative rate":  {nil, []string{"--rate-limit", "-1"}, "--rate-limit ($MAILPROFILE_RATE_LIMIT): must be a number, not negative"},
+		"NaN rate":       {nil, []string{"--rate-limit", "NaN"}, "--rate-limit ($MAILPROFILE_RATE_LIMIT): must be a number, not negative"},
 		"empty data dir": {nil, []string{"--data-dir", ""}, "--data-dir ($MAILPROFILE_DATA_DIR): must not be empty"},
 		"unknown flag":   {nil, []string{"--nope"}, "flag provided but not defined: -nope"},
 	} {

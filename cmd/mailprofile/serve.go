@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,7 +17,7 @@ import (
 const maxLogoSize = 1 << 20
 
 // serve runs the web app until ctx is cancelled (SIGINT or SIGTERM), then
-// lets the requests in flight finish.
+// lets the requests in flight finish. SIGHUP reloads the signing pair.
 func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
@@ -41,14 +42,15 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	}
 	go hd.housekeeping(ctx, cfg.AuditRetention, log)
 	wcfg := web.Config{
-		Logger:         log,
-		Finder:         a.finder,
-		SignDiscovered: cfg.SignDiscovered,
-		Profile:        a.options,
-		ServiceName:    cfg.ServiceName,
-		AccentColor:    cfg.AccentColor,
-		SupportURL:     cfg.SupportURL,
-		SupportPhone:   cfg.SupportPhone,
+		Logger:           log,
+		Finder:           a.finder,
+		SignDiscovered:   cfg.SignDiscovered,
+		ProfileCacheSize: cfg.ProfileCache,
+		Profile:          a.options,
+		ServiceName:      cfg.ServiceName,
+		AccentColor:      cfg.AccentColor,
+		SupportURL:       cfg.SupportURL,
+		SupportPhone:     cfg.SupportPhone,
 		// Not the helpdesk database: while it is down the public pages
 		// still work, so the instance stays in the load balancer.
 		Ready: a.ready,
@@ -62,6 +64,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		},
 		RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst,
+		Metrics:   a.metrics,
 	}
 	if cfg.Logo != "" {
 		if wcfg.Logo, err = readLimited(cfg.Logo, maxLogoSize); err != nil {
@@ -71,13 +74,25 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if a.signer != nil {
 		wcfg.Signer = a.signer
 	}
+	// SIGHUP reloads the signing pair; installed before the server
+	// listens, since SIGHUP's default is to end the process.
+	stopHangup := a.watchHangup(ctx)
+	defer stopHangup()
 	srv, err := web.New(wcfg)
 	if err != nil {
 		return fmt.Errorf("%w (check --service-name, --logo, --accent-color, --support-url and --support-phone)", err)
 	}
+	tlsCfg, err := serverTLS(cfg, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	scheme := "http://"
+	if tlsCfg != nil {
+		ln, scheme = tls.NewListener(ln, tlsCfg), "https://"
 	}
 	hs := &http.Server{
 		Handler:           srv,
@@ -88,7 +103,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
+	log.Info("listening", "addr", scheme+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -60,7 +60,7 @@ func (s *syncLines) all() string {
 	return strings.Join(s.lines, "\n")
 }
 
-var listenRE = regexp.MustCompile(`"addr":"http://([^"]+)"`)
+var listenRE = regexp.MustCompile(`"addr":"(https?://[^"]+)"`)
 
 // startServer runs serve on a free loopback port and waits until it
 // listens.
@@ -98,7 +98,7 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 		if !ok {
 			t.Fatalf("server exited before listening:\n%s", s.logs.all())
 		}
-		s.base = "http://" + a
+		s.base = a
 	case <-time.After(30 * time.Second):
 		t.Fatalf("server did not start:\n%s", s.logs.all())
 	}

@@ -18,8 +18,8 @@ var XTest = []string{
 	"_submissions._tcp.x.test. 60 IN SRV 0 1 465 smtp.x.test.",
 }
 
-// Serve answers the records (in zone file syntax) over UDP on loopback
-// until the test ends, and returns its address.
+// Serve answers the records (in zone file syntax) over UDP and TCP on
+// loopback until the test ends, and returns its address.
 func Serve(t testing.TB, records ...string) string {
 	t.Helper()
 	byName := map[string][]dns.RR{}
@@ -31,11 +31,7 @@ func Serve(t testing.TB, records ...string) string {
 		name := strings.ToLower(rr.Header().Name)
 		byName[name] = append(byName[name], rr)
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+	handler := dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
 		m := new(dns.Msg)
 		m.SetReply(r)
 		q := r.Question[0]
@@ -49,8 +45,28 @@ func Serve(t testing.TB, records ...string) string {
 			}
 		}
 		_ = w.WriteMsg(m)
-	})}
-	go func() { _ = srv.ActivateAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
+	})
+	// UDP and TCP on the same port, as a real server.
+	var (
+		pc  net.PacketConn
+		ln  net.Listener
+		err error
+	)
+	for range 20 {
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		pc.Close()
+	}
+	if err != nil {
+		t.Fatalf("dnstest: no port free for both UDP and TCP: %v", err)
+	}
+	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: handler}, {Listener: ln, Handler: handler}} {
+		go func() { _ = srv.ActivateAndServe() }()
+		t.Cleanup(func() { _ = srv.Shutdown() })
+	}
 	return pc.LocalAddr().String()
 }

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/provider"
+)
+
+// Metrics holds a server's Prometheus metrics in a registry of its own, not
+// the global one, so a test can build many servers. Create it with
+// [NewMetrics] when code outside web counts too (discovery, signer
+// reloads) and pass it in Config.Metrics; New makes one otherwise. The
+// methods of a nil *Metrics do nothing.
+type Metrics struct {
+	registry  *prometheus.Registry
+	requests  *prometheus.HistogramVec
+	profiles  *prometheus.CounterVec
+	settings  *prometheus.CounterVec
+	discovery *prometheus.CounterVec
+	limited   *prometheus.CounterVec
+	failures  *prometheus.CounterVec
+	reloads   *prometheus.CounterVec
+}
+
+// latencyBuckets reach down to half a millisecond: a cached download takes
+// well under one.
+var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// NewMetrics registers the metrics, with the Go runtime and process
+// collectors, in a new registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "mailprofile_http_request_duration_seconds",
+			Help:    "Time to answer an HTTP request, by route pattern, method and status class.",
+			Buckets: latencyBuckets,
+		}, []string{"route", "method", "status"}),
+		profiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_profiles_served_total",
+			Help: "Profiles downloaded, by account type, signature and where the settings came from.",
+		}, []string{"type", "signed", "source"}),
+		settings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_settings_lookups_total",
+			Help: "Settings looked up for a request, by where they came from and outcome (found, not_found, unusable, error).",
+		}, []string{"source", "outcome"}),
+		discovery: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_discovery_lookups_total",
+			Help: "Settings lookups that went to the network, by the source that answered and outcome (found, not_found).",
+		}, []string{"source", "outcome"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_rate_limited_total",
+			Help: "Requests refused by a rate limit: requests per client address, or helpdesk sign-ins after too many failures.",
+		}, []string{"limit"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_sign_in_failures_total",
+			Help: "Failed helpdesk sign-ins, by reason.",
+		}, []string{"reason"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_signer_reloads_total",
+			Help: "Reloads of the signing certificate and key (SIGHUP), by outcome (loaded, refused).",
+		}, []string{"outcome"}),
+	}
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.profiles, m.settings, m.discovery, m.limited, m.failures, m.reloads,
+	)
+	return m
+}
+
+// ObserveLookup counts a settings lookup that went to the network: method
+// is the provider.Origin method that answered (empty when none did),
+// outcome "found" or "not_found".
+func (m *Metrics) ObserveLookup(method, outcome string) {
+	if m == nil {
+		return
+	}
+	if method == "" {
+		method = "none"
+	}
+	m.discovery.WithLabelValues(method, outcome).Inc()
+}
+
+// ObserveSignerReload counts a reload of the signing pair; outcome is
+// "loaded" or "refused".
+func (m *Metrics) ObserveSignerReload(outcome string) {
+	if m == nil {
+		return
+	}
+	m.reloads.WithLabelValues(outcome).Inc()
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// watchExpiry adds the days left on the signing certificate, read from
+// notAfter at each scrape, so it follows a reloaded certificate.
+func (m *Metrics) watchExpiry(notAfter func() time.Time) error {
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "mailprofile_signing_certificate_expiry_days",
+		Help: "Days until the signing certificate in use expires; negative once it has.",
+	}, func() float64 { return time.Until(notAfter()).Hours() / 24 })
+	if err := m.registry.Register(g); err != nil {
+		return fmt.Errorf("web: metrics: %w (one Metrics per Server)", err)
+	}
+	return nil
+}
+
+// observeRequests times every request. The route is Echo's pattern, never
+// the path, so /l/:token is one series and link tokens stay out of it.
+func (m *Metrics) observeRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err) // write the response now, so its status is known
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(route, methodLabel(c.Request().Method), statusClass(c.Response().Status)).
+			Observe(time.Since(start).Seconds())
+		return nil
+	}
+}
+
+// methodLabel keeps made-up methods from adding series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+func statusClass(code int) string {
+	if code < 100 || code > 599 {
+		return "other"
+	}
+	return strconv.Itoa(code/100) + "xx"
+}
+
+// rateLimited counts a request refused by limit ("requests" or "sign_in").
+func (m *Metrics) rateLimited(limit string) { m.limited.WithLabelValues(limit).Inc() }
+
+// signInFailed counts a failed helpdesk sign-in.
+func (m *Metrics) signInFailed(reason string) { m.failures.WithLabelValues(reason).Inc() }
+
+// countedFinder counts every settings lookup, and tells a download which
+// settings its profile was built from (see countProfiles), without the
+// download handler knowing about metrics.
+type countedFinder struct {
+	Finder
+	m *Metrics
+}
+
+func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto profile.Protocol) (provider.Settings, error) {
+	found, err := f.Finder.Find(ctx, addr, proto)
+	source, outcome := string(origin(found).Method), "found"
+	if err != nil && found.Origin.Method == "" {
+		source = "none" // the zero Settings of an error say nothing of the source
+	}
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		outcome = "not_found"
+	case errors.Is(err, provider.ErrOAuthOnly), errors.Is(err, provider.ErrNoProtocol), errors.Is(err, provider.ErrNoSecureServer):
+		outcome = "unusable"
+	case err != nil:
+		outcome = "error"
+	default:
+		if d, ok := ctx.Value(downloadKey{}).(*download); ok {
+			d.proto, d.found, d.ok = proto, found, true
+		}
+	}
+	f.m.settings.WithLabelValues(source, outcome).Inc()
+	return found, err
+}
+
+// downloadKey is the context key of a *download.
+type downloadKey struct{}
+
+// download is what countProfiles learns from the finder.
+type download struct {
+	proto profile.Protocol
+	found provider.Settings
+	ok    bool
+}
+
+// countProfiles counts the profiles a download route serves, by type,
+// signature and settings source.
+func (s *Server) countProfiles(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d := new(download)
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), downloadKey{}, d)))
+		err := next(c)
+		if err == nil && d.ok && c.Response().Committed && c.Response().Status == http.StatusOK {
+			s.metrics.profiles.WithLabelValues(string(d.proto), strconv.FormatBool(s.signs(d.found)), string(origin(d.found).Method)).Inc()
+		}
+		return err
+	}
+}
+
+// metricsHandler serves GET /metrics.
+func (s *Server) metricsHandler() echo.HandlerFunc { return echo.WrapHandler(s.metrics.Handler()) }
