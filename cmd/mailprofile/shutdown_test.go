@@ -22,7 +22,7 @@ import (
 	"github.com/mailprofile/mailprofile/signing"
 )
 
-// heldDNS answers dnstest.XTest on loopback UDP, but holds every answer
+// heldDNS answers dnstest.XTest on loopback, but holds every answer
 // until release is called. A download for x.test is then certainly in
 // flight, waiting inside the handler, from the first query (reported on
 // asked) until release.
@@ -34,44 +34,17 @@ type heldDNS struct {
 
 func newHeldDNS(t *testing.T) *heldDNS {
 	t.Helper()
-	byName := map[string][]dns.RR{}
-	for _, r := range dnstest.XTest {
-		rr, err := dns.NewRR(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		byName[strings.ToLower(rr.Header().Name)] = append(byName[strings.ToLower(rr.Header().Name)], rr)
-	}
+	answer := dnstest.Handler(t, dnstest.XTest...)
 	h := &heldDNS{asked: make(chan struct{})}
 	var askedOnce, releaseOnce sync.Once
 	released := make(chan struct{})
 	h.release = func() { releaseOnce.Do(func() { close(released) }) }
 	t.Cleanup(h.release)
-	handler := dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+	h.addr = dnstest.ServeHandler(t, dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
 		askedOnce.Do(func() { close(h.asked) })
 		<-released
-		m := new(dns.Msg)
-		m.SetReply(r)
-		q := r.Question[0]
-		rrs, ok := byName[strings.ToLower(q.Name)]
-		if !ok {
-			m.Rcode = dns.RcodeNameError
-		}
-		for _, rr := range rrs {
-			if rr.Header().Rrtype == q.Qtype {
-				m.Answer = append(m.Answer, rr)
-			}
-		}
-		_ = w.WriteMsg(m)
-	})
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &dns.Server{PacketConn: pc, Handler: handler}
-	go func() { _ = srv.ActivateAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	h.addr = pc.LocalAddr().String()
+		answer.ServeDNS(w, r)
+	}))
 	return h
 }
 

@@ -22,6 +22,13 @@ var XTest = []string{
 // loopback until the test ends, and returns its address.
 func Serve(t testing.TB, records ...string) string {
 	t.Helper()
+	return ServeHandler(t, Handler(t, records...))
+}
+
+// Handler answers the records (in zone file syntax) and NXDOMAIN for
+// other names; tests can wrap it, e.g. to hold answers back.
+func Handler(t testing.TB, records ...string) dns.Handler {
+	t.Helper()
 	byName := map[string][]dns.RR{}
 	for _, r := range records {
 		rr, err := dns.NewRR(r)
@@ -31,7 +38,7 @@ func Serve(t testing.TB, records ...string) string {
 		name := strings.ToLower(rr.Header().Name)
 		byName[name] = append(byName[name], rr)
 	}
-	handler := dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+	return dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
 		m := new(dns.Msg)
 		m.SetReply(r)
 		q := r.Question[0]
@@ -46,6 +53,12 @@ func Serve(t testing.TB, records ...string) string {
 		}
 		_ = w.WriteMsg(m)
 	})
+}
+
+// ServeHandler serves handler over UDP and TCP on loopback until the test
+// ends, and returns its address.
+func ServeHandler(t testing.TB, handler dns.Handler) string {
+	t.Helper()
 	// UDP and TCP on the same port, as a real server.
 	var (
 		pc  net.PacketConn
