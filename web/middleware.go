@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"runtime/debug"
@@ -45,6 +46,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // write the response now, so its status is logged
 		}
 		r := c.Request()
+		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+			return nil // gathering the fields costs more than the rest of a cached download
+		}
 		res := c.Response()
 		s.log.Info("request",
 			"method", r.Method,

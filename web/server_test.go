@@ -604,3 +604,16 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestAccessLogFollowsLevel(t *testing.T) {
+	logs := &syncBuffer{}
+	s := newTestServer(t, func(c *Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	if rec := s.get(t, "/"); rec.Code != http.StatusOK {
+		t.Fatal(rec.Code)
+	}
+	if got := logs.String(); got != "" {
+		t.Errorf("access log at warn level: %s", got)
+	}
+}
