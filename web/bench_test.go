@@ -20,6 +20,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
+	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
 
 // newRSASigner makes a self-signed RSA-2048 signer.
@@ -36,12 +37,7 @@ func newRSASigner(b testing.TB) *signing.Signer {
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	certPEM, keyPEM := signingtest.SelfSigned(b, key, tmpl)
 	s, err := signing.Load(certPEM, keyPEM, time.Now())
 	if err != nil {
 		b.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"github.com/letsencrypt/pebble/v2/wfe"
 
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
+	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
 
 // freePort is a loopback port that was free a moment ago.
@@ -136,20 +137,16 @@ func TestServeTLSFiles(t *testing.T) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pk, _ := x509.MarshalPKCS8PrivateKey(key)
+	certPEM, keyPEM := signingtest.SelfSigned(t, key, tmpl)
 	dir := t.TempDir()
 	certFile, keyFile, openKey := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key"), filepath.Join(dir, "open.key")
-	writeFile(t, certFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), 0o644)
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk}))
-	writeFile(t, keyFile, keyPEM, 0o600)
-	writeFile(t, openKey, keyPEM, 0o644)
+	writeFile(t, certFile, string(certPEM), 0o644)
+	writeFile(t, keyFile, string(keyPEM), 0o600)
+	writeFile(t, openKey, string(keyPEM), 0o644)
 
 	s := startServer(t, filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile)
-	leaf, _ := x509.ParseCertificate(der)
+	block, _ := pem.Decode(certPEM)
+	leaf, _ := x509.ParseCertificate(block.Bytes)
 	roots := x509.NewCertPool()
 	roots.AddCert(leaf)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}

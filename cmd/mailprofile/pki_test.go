@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"math/big"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
 
 // operatorChain is a root -> intermediate -> leaf made with the real
@@ -93,17 +94,10 @@ func expiredPair(t *testing.T) (certPath, keyPath string) {
 		NotAfter:     time.Now().AddDate(0, 0, -1),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pk, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	certPEM, keyPEM := signingtest.SelfSigned(t, key, tmpl)
 	dir := t.TempDir()
 	certPath, keyPath = filepath.Join(dir, "expired.pem"), filepath.Join(dir, "expired.key")
-	writeFile(t, certPath, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), 0o644)
-	writeFile(t, keyPath, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk})), 0o600)
+	writeFile(t, certPath, string(certPEM), 0o644)
+	writeFile(t, keyPath, string(keyPEM), 0o600)
 	return certPath, keyPath
 }
