@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/mailprofile/mailprofile/profile"
@@ -28,6 +29,16 @@ const profileCacheEntryBytes = 4 << 10
 // key in the map and in the list element, and the element itself.
 const entryOverhead = 160
 
+// aliasOverhead approximates what a request alias costs beyond its key's
+// bytes: the map slot, the string header in the entry, and the prepared
+// download the first alias brings.
+const aliasOverhead = 96
+
+// maxAliases bounds the request spellings kept for one profile ("A@x",
+// "a@x", "a%40x" with and without a name...), so a visitor varying the
+// spelling cannot grow an entry; further spellings take the ordinary path.
+const maxAliases = 4
+
 // cacheKey is the SHA-256 of the canonical encoding of everything that
 // shapes a profile's bytes (see profileCache.key).
 type cacheKey [sha256.Size]byte
@@ -43,15 +54,23 @@ type cacheKey [sha256.Size]byte
 // certificate, and the profile options. When the settings or the signing
 // certificate change, requests make new keys; the old entries are simply
 // never hit again and age out of the LRU.
+//
+// An entry may also be reachable by request: the email, type and name
+// parameters exactly as a /profile request sent them (see remember and
+// fastpath.go). A repeat download then needs no parsing, no settings
+// lookup and no hashing. Only settings that cannot change while the
+// server runs (the catalog's, not discovered ones) are reachable this way,
+// and the fast path compares the signing certificate itself.
 type profileCache struct {
 	maxEntries int
 	maxBytes   int
 	options    []byte // canonical encoding of the profile options, made once
 
-	mu      sync.Mutex
-	entries map[cacheKey]*list.Element // of *cacheEntry
-	lru     *list.List                 // most recently used at the front
-	bytes   int
+	mu       sync.Mutex
+	entries  map[cacheKey]*list.Element // of *cacheEntry
+	requests map[string]*list.Element   // by requestKey; of *cacheEntry
+	lru      *list.List                 // most recently used at the front
+	bytes    int
 
 	flight singleflight.Group
 }
@@ -59,6 +78,20 @@ type profileCache struct {
 type cacheEntry struct {
 	key  cacheKey
 	body []byte
+
+	download *cachedDownload // set by the first remember; nil until then
+	aliases  []string        // this entry's keys in profileCache.requests
+}
+
+// cachedDownload is everything a repeat /profile download needs beyond
+// the common headers: prepared once, then only read.
+type cachedDownload struct {
+	body        []byte
+	length      []string // the Content-Length header
+	disposition []string // the Content-Disposition header
+	signed      bool
+	signer      string             // fingerprint of the signing certificate when signed
+	served      prometheus.Counter // mailprofile_profiles_served_total for its labels
 }
 
 // newProfileCache returns a cache of at most size entries, or nil (no
@@ -78,6 +111,7 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 		maxBytes:   size * profileCacheEntryBytes,
 		options:    enc.buf,
 		entries:    make(map[cacheKey]*list.Element),
+		requests:   make(map[string]*list.Element),
 		lru:        list.New(),
 	}
 }
@@ -161,13 +195,70 @@ func (pc *profileCache) add(key cacheKey, body []byte) {
 	}
 	pc.entries[key] = pc.lru.PushFront(&cacheEntry{key: key, body: body})
 	pc.bytes += cost
+	pc.evict()
+}
+
+// evict drops the least recently used entries, and their aliases, until
+// the cache is within its bounds. pc.mu must be held.
+func (pc *profileCache) evict() {
 	for len(pc.entries) > pc.maxEntries || pc.bytes > pc.maxBytes {
 		oldest := pc.lru.Back()
 		e := oldest.Value.(*cacheEntry)
 		pc.lru.Remove(oldest)
 		delete(pc.entries, e.key)
 		pc.bytes -= len(e.body) + entryOverhead
+		for _, a := range e.aliases {
+			if pc.requests[a] == oldest {
+				delete(pc.requests, a)
+			}
+			pc.bytes -= len(a) + aliasOverhead
+		}
 	}
+}
+
+// remember makes the entry of key reachable by the request key rk, with
+// d as its prepared download (the first one given is kept: every request
+// that reaches one entry gets the same bytes and headers). Nothing is done
+// when the entry has been evicted meanwhile or has maxAliases already.
+func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	el, ok := pc.entries[key]
+	if !ok {
+		return
+	}
+	e := el.Value.(*cacheEntry)
+	if e.download == nil {
+		e.download = d
+	}
+	if old, ok := pc.requests[rk]; ok {
+		if old == el {
+			return
+		}
+		// The request was answered by another entry before: another
+		// certificate signed it. The alias moves to the new entry; the
+		// old one keeps its accounting until it ages out.
+	}
+	if len(e.aliases) >= maxAliases {
+		return
+	}
+	pc.requests[rk] = el
+	e.aliases = append(e.aliases, rk)
+	pc.bytes += len(rk) + aliasOverhead
+	pc.evict()
+}
+
+// lookupRequest returns the prepared download for the request key rk
+// (given as bytes, so the lookup makes no string), or nil.
+func (pc *profileCache) lookupRequest(rk []byte) *cachedDownload {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	el, ok := pc.requests[string(rk)]
+	if !ok {
+		return nil
+	}
+	pc.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).download
 }
 
 // len reports the number of entries and the bytes they account for.

@@ -20,53 +20,71 @@ const profileContentType = "application/x-apple-aspen-config"
 // Everything is built and signed in memory before a header is written, so
 // a failure yields a clean error response, never half a profile.
 func (s *Server) downloadProfile(c echo.Context) error {
-	req, err := parseAccountRequest(rawForm(c))
+	f := rawForm(c)
+	req, err := parseAccountRequest(f)
 	if err != nil {
 		return err
 	}
-	body, err := s.buildProfile(c, req)
+	p, err := s.buildProfile(c, req)
 	if err != nil {
 		return err
 	}
-	return sendProfile(c, req.Addr, body)
+	if err := sendProfile(c, req.Addr, p.body); err != nil {
+		return err
+	}
+	served := s.metrics.profilesServed(req.Proto, p.signs, p.found)
+	served.Inc()
+	s.rememberDownload(f, req, p, served)
+	return nil
 }
 
 // sendProfile writes finished profile bytes as a download.
 func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment",
-		map[string]string{"filename": profile.FileName(addr)}))
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body))) // else Echo sends it chunked
+	h[headerContentDisposition] = []string{contentDisposition(addr)}
+	h[headerCacheControl] = noStore
+	h[headerContentLength] = []string{strconv.Itoa(len(body))} // else Echo sends it chunked
 	return c.Blob(http.StatusOK, profileContentType, body)
+}
+
+// contentDisposition makes the download a file named after addr.
+func contentDisposition(addr profile.Address) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": profile.FileName(addr)})
+}
+
+// builtProfile is a finished profile and what it was made from.
+type builtProfile struct {
+	body   []byte // shared when cached: never modified
+	found  provider.Settings
+	signs  bool
+	signer string   // the signing certificate's fingerprint when signs
+	key    cacheKey // its key in the profile cache, when cached
+	cached bool
 }
 
 // buildProfile finds the settings for req, builds the plist and signs it
 // when the operator vouches for its servers (see signs). A profile built
-// before for the same inputs comes from the cache; the bytes returned
-// may be shared and must not be modified.
-func (s *Server) buildProfile(c echo.Context, req accountRequest) ([]byte, error) {
+// before for the same inputs comes from the cache.
+func (s *Server) buildProfile(c echo.Context, req accountRequest) (builtProfile, error) {
 	found, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto)
 	if err != nil {
-		return nil, err
+		return builtProfile{}, err
 	}
 	acct := found.Account(req.Addr, req.Proto, req.Name)
-	signs := s.signs(found)
-	if s.cache == nil {
-		return s.makeProfile(acct, signs)
+	p := builtProfile{found: found, signs: s.signs(found)}
+	if p.signs {
+		p.signer = s.signerID()
 	}
-	var signer string
-	if signs {
-		f, ok := s.signer.(interface{ Fingerprint() string })
-		if !ok {
-			// Without the certificate's identity a new certificate
-			// could not be told from the old one.
-			return s.makeProfile(acct, signs)
-		}
-		signer = f.Fingerprint()
+	// Without the certificate's identity a new certificate could not be
+	// told from the old one: such profiles are not cached.
+	if s.cache == nil || (p.signs && p.signer == "") {
+		p.body, err = s.makeProfile(acct, p.signs)
+		return p, err
 	}
-	key := s.cache.key(acct, found.Origin, signer)
-	return s.cache.get(key, func() ([]byte, error) { return s.makeProfile(acct, signs) })
+	p.key = s.cache.key(acct, found.Origin, p.signer)
+	p.body, err = s.cache.get(p.key, func() ([]byte, error) { return s.makeProfile(acct, p.signs) })
+	p.cached = err == nil
+	return p, err
 }
 
 // makeProfile builds the plist for acct and signs it when signs is set.

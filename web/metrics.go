@@ -31,6 +31,10 @@ type Metrics struct {
 	limited   *prometheus.CounterVec
 	failures  *prometheus.CounterVec
 	reloads   *prometheus.CounterVec
+
+	// cachedDownload is the requests series of a download the fast path
+	// answers (GET /profile, 2xx), looked up once.
+	cachedDownload prometheus.Observer
 }
 
 // latencyBuckets reach down to half a millisecond: a cached download takes
@@ -72,6 +76,7 @@ func NewMetrics() *Metrics {
 			Help: "Reloads of the signing certificate and key (SIGHUP), by outcome (loaded, refused).",
 		}, []string{"outcome"}),
 	}
+	m.cachedDownload = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -160,9 +165,7 @@ func (m *Metrics) rateLimited(limit string) { m.limited.WithLabelValues(limit).I
 // signInFailed counts a failed helpdesk sign-in.
 func (m *Metrics) signInFailed(reason string) { m.failures.WithLabelValues(reason).Inc() }
 
-// countedFinder counts every settings lookup, and tells a download which
-// settings its profile was built from (see countProfiles), without the
-// download handler knowing about metrics.
+// countedFinder counts every settings lookup.
 type countedFinder struct {
 	Finder
 	m *Metrics
@@ -181,38 +184,15 @@ func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto pro
 		outcome = "unusable"
 	case err != nil:
 		outcome = "error"
-	default:
-		if d, ok := ctx.Value(downloadKey{}).(*download); ok {
-			d.proto, d.found, d.ok = proto, found, true
-		}
 	}
 	f.m.settings.WithLabelValues(source, outcome).Inc()
 	return found, err
 }
 
-// downloadKey is the context key of a *download.
-type downloadKey struct{}
-
-// download is what countProfiles learns from the finder.
-type download struct {
-	proto profile.Protocol
-	found provider.Settings
-	ok    bool
-}
-
-// countProfiles counts the profiles a download route serves, by type,
-// signature and settings source.
-func (s *Server) countProfiles(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		d := new(download)
-		r := c.Request()
-		c.SetRequest(r.WithContext(context.WithValue(r.Context(), downloadKey{}, d)))
-		err := next(c)
-		if err == nil && d.ok && c.Response().Committed && c.Response().Status == http.StatusOK {
-			s.metrics.profiles.WithLabelValues(string(d.proto), strconv.FormatBool(s.signs(d.found)), string(origin(d.found).Method)).Inc()
-		}
-		return err
-	}
+// profilesServed is the counter of profiles served with these labels:
+// account type, signed or not, and where the settings came from.
+func (m *Metrics) profilesServed(proto profile.Protocol, signed bool, found provider.Settings) prometheus.Counter {
+	return m.profiles.WithLabelValues(string(proto), strconv.FormatBool(signed), string(origin(found).Method))
 }
 
 // metricsHandler serves GET /metrics.

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"math"
+	mrand "math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -45,22 +48,39 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err) // write the response now, so its status is logged
 		}
-		r := c.Request()
-		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
-			return nil // gathering the fields costs more than the rest of a cached download
-		}
 		res := c.Response()
-		s.log.Info("request",
-			"method", r.Method,
-			"path", logPath(r.URL.Path),
-			"status", res.Status,
-			"bytes", res.Size,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"request_id", requestID(c),
-			"remote_ip", c.RealIP(),
-		)
+		s.logAccess(c.Request(), res.Status, res.Size, start, requestID(c), "")
 		return nil
 	}
+}
+
+// logAccess writes the access log line of r, answered with status and
+// size bytes; ip is the client address, "" to work it out here.
+func (s *Server) logAccess(r *http.Request, status int, size int64, start time.Time, id, ip string) {
+	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		return // gathering the fields costs more than the rest of a cached download
+	}
+	if ip == "" {
+		ip = s.echo.IPExtractor(r)
+	}
+	s.log.Info("request",
+		"method", r.Method,
+		"path", logPath(r.URL.Path),
+		"status", status,
+		"bytes", size,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"request_id", id,
+		"remote_ip", ip,
+	)
+}
+
+// newRequestID returns a request ID: 128 random bits in hex. It names a
+// request in the logs, so it need not be secret, only unique.
+func newRequestID() string {
+	var b [32]byte
+	hex.Encode(b[:16], binary.BigEndian.AppendUint64(nil, mrand.Uint64()))
+	hex.Encode(b[16:], binary.BigEndian.AppendUint64(nil, mrand.Uint64()))
+	return string(b[:])
 }
 
 // recoverPanics turns a panic in a handler into a 500 with the stack in
@@ -88,39 +108,66 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // securityHeaders sets the headers every response carries.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		// The query holds addresses: never send it on to another site.
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if c.IsTLS() {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
+		setSecurityHeaders(c.Response().Header(), c.IsTLS())
 		return next(c)
 	}
 }
 
-// rateLimiter limits each client address to s.rate requests per second on
-// average, with bursts of s.burst, and answers 429 with Retry-After.
-func (s *Server) rateLimiter() echo.MiddlewareFunc {
+// The security headers' values, made once and shared by every response:
+// net/http only reads them, and Set or Add replace or copy a value.
+var (
+	securityHeaderValues = [...]struct {
+		name  string
+		value []string
+	}{
+		{"Content-Security-Policy", []string{contentSecurityPolicy}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"X-Frame-Options", []string{"DENY"}},
+		// The query holds addresses: never send it on to another site.
+		{"Referrer-Policy", []string{"no-referrer"}},
+		{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	hsts = []string{"max-age=63072000; includeSubDomains"}
+)
+
+// setSecurityHeaders puts the security headers in h; HSTS only over TLS.
+func setSecurityHeaders(h http.Header, tls bool) {
+	for _, kv := range securityHeaderValues {
+		h[kv.name] = kv.value
+	}
+	if tls {
+		h["Strict-Transport-Security"] = hsts
+	}
+}
+
+// newRateLimits returns the store of per-client token buckets, or nil
+// when s.rate is zero (no limit).
+func (s *Server) newRateLimits() *middleware.RateLimiterMemoryStore {
 	if s.rate == 0 {
-		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+		return nil
 	}
 	burst := s.burst
 	if burst < 1 {
 		burst = 1
 	}
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate:      rate.Limit(s.rate),
 		Burst:     burst,
 		ExpiresIn: 3 * time.Minute,
 	})
+}
+
+// rateLimiter limits each client address to s.rate requests per second on
+// average, with bursts of s.burst, and answers 429 with Retry-After. The
+// buckets (s.limits) are the ones the fast path draws from too.
+func (s *Server) rateLimiter() echo.MiddlewareFunc {
+	if s.limits == nil {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
 	retryAfter := strconv.Itoa(int(math.Ceil(1 / s.rate)))
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
+		Store: s.limits,
 		IdentifierExtractor: func(c echo.Context) (string, error) {
 			return c.RealIP(), nil
 		},

@@ -25,6 +25,9 @@ type formValues struct {
 }
 
 func rawForm(c echo.Context) formValues {
+	if f, ok := fastForm(c.QueryString()); ok {
+		return f // the same values, without a map
+	}
 	q := c.QueryParams()
 	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name")}
 }

@@ -102,6 +102,7 @@ type Server struct {
 	echo     *echo.Echo
 	rate     float64
 	burst    int
+	limits   *middleware.RateLimiterMemoryStore // nil: no rate limit
 	started  time.Time
 	assetTag string
 	brand    *brand
@@ -168,12 +169,22 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
 	s.cache = newProfileCache(cfg.ProfileCacheSize, cfg.Profile)
+	s.limits = s.newRateLimits()
 	s.echo = s.routes()
 	return s, nil
 }
 
-// ServeHTTP makes Server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP makes Server an http.Handler. A repeat profile download is
+// answered from the cache before Echo (fastpath.go); everything else goes
+// through Echo's routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// RawPath is set when the path was escaped unusually ("/%70rofile"),
+	// which Echo routes by: leave those to it.
+	if s.cache != nil && r.Method == http.MethodGet && r.URL.Path == "/profile" && r.URL.RawPath == "" && s.serveCached(w, r) {
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // routes declares every route in one place.
 func (s *Server) routes() *echo.Echo {
@@ -185,6 +196,7 @@ func (s *Server) routes() *echo.Echo {
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		TargetHeader: echo.HeaderXRequestID,
+		Generator:    newRequestID,
 	}))
 	e.Use(s.metrics.observeRequests)
 	e.Use(s.logRequests)
@@ -201,7 +213,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/", s.showForm, limit)
 	e.GET("/setup", s.showSetup, limit)
 	e.GET("/setup/qr.svg", s.setupQR, limit)
-	e.GET("/profile", s.downloadProfile, limit, s.countProfiles)
+	e.GET("/profile", s.downloadProfile, limit)
 	e.GET("/api/v1/settings", s.apiSettings, limit)
 
 	e.GET("/healthz", s.healthz)
@@ -236,7 +248,7 @@ func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
 	e.GET("/admin/audit.csv", s.auditCSV, auth...)
 
 	e.GET("/l/:token", s.showLinkPage, limit, st)
-	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st, s.countProfiles)
+	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)
 	e.GET("/l/:token/qr.svg", s.linkQR, limit, st)
 }
 

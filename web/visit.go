@@ -110,7 +110,7 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.buildProfile(c, req)
+	p, err := s.buildProfile(c, req)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,11 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 	if _, err := db(c).RecordDownload(c.Request().Context(), l.TokenHash, time.Now(), ev); err != nil {
 		return err
 	}
-	return sendProfile(c, req.Addr, body)
+	if err := sendProfile(c, req.Addr, p.body); err != nil {
+		return err
+	}
+	s.metrics.profilesServed(req.Proto, p.signs, p.found).Inc()
+	return nil
 }
 
 // linkQR serves GET /l/:token/qr.svg: the link's page as a QR code.

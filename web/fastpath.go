@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The fast path answers a repeat GET /profile from the profile cache
+// before Echo sees the request: no routing, no middleware chain, no
+// address parsing, no settings lookup, no hashing. It is worth it because
+// such a download is otherwise mostly overhead: a cached profile is a
+// memory copy, and everything around it cost several times the kernel's
+// share (docs/performance.md).
+//
+// It answers only what the ordinary path would answer the same way:
+//   - the request's email, type and name, read as rawForm reads them,
+//     match a download served before (profileCache.remember), whose
+//     settings came from the catalog and so cannot change while the
+//     server runs;
+//   - a signed profile was signed by the certificate in use now;
+//   - the client is within its rate limit.
+//
+// Anything else (a first download, a reloaded certificate, a visitor over
+// the limit, a query it cannot read exactly as url.ParseQuery would) goes
+// the ordinary way. The response carries the same headers, is counted in
+// the same metrics and logged the same way.
+
+// serveCached answers r from the cache and reports whether it did.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
+	start := time.Now()
+	f, ok := fastForm(r.URL.RawQuery)
+	if !ok {
+		return false
+	}
+	var buf [256]byte
+	rk := requestKey(buf[:0], f)
+	d := s.cache.lookupRequest(rk)
+	if d == nil || (d.signed && d.signer != s.signerID()) {
+		return false
+	}
+	ip := s.echo.IPExtractor(r)
+	if s.limits != nil {
+		if ok, _ := s.limits.Allow(ip); !ok {
+			return false // the ordinary path refuses it, and counts it
+		}
+	}
+	id := r.Header.Get(headerRequestID) // as Echo's RequestID keeps a proxy's
+	if id == "" {
+		id = newRequestID()
+	}
+	h := w.Header()
+	setSecurityHeaders(h, r.TLS != nil)
+	h[headerRequestID] = []string{id}
+	h[headerContentType] = profileContentTypeHeader
+	h[headerCacheControl] = noStore
+	h[headerContentDisposition] = d.disposition
+	h[headerContentLength] = d.length
+	w.WriteHeader(http.StatusOK)
+	n, _ := w.Write(d.body)
+	d.served.Inc()
+	s.metrics.cachedDownload.Observe(time.Since(start).Seconds())
+	s.logAccess(r, http.StatusOK, int64(n), start, id, ip)
+	return true
+}
+
+// Canonical header names, so the fast path sets them without
+// canonicalising, and shared values (net/http only reads them).
+const (
+	headerRequestID          = "X-Request-Id"
+	headerContentType        = "Content-Type"
+	headerCacheControl       = "Cache-Control"
+	headerContentDisposition = "Content-Disposition"
+	headerContentLength      = "Content-Length"
+)
+
+var (
+	profileContentTypeHeader = []string{profileContentType}
+	noStore                  = []string{"no-store"}
+)
+
+// fastForm reads the email, type and name parameters of a raw query as
+// rawForm does (url.ParseQuery, then the first value of each), without
+// making a map. ok is false where it could read them differently: a pair
+// with a semicolon or a bad escape, which url.ParseQuery skips. The fuzz
+// test FuzzFastForm holds the two to the same answers.
+func fastForm(raw string) (f formValues, ok bool) {
+	var seen [3]bool
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		if strings.IndexByte(pair, ';') >= 0 {
+			return formValues{}, false
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			return formValues{}, false
+		}
+		v, err = url.QueryUnescape(v)
+		if err != nil {
+			return formValues{}, false
+		}
+		var i int
+		var dst *string
+		switch k {
+		case "email":
+			i, dst = 0, &f.Email
+		case "type":
+			i, dst = 1, &f.Type
+		case "name":
+			i, dst = 2, &f.Name
+		default:
+			continue
+		}
+		if !seen[i] {
+			seen[i], *dst = true, v
+		}
+	}
+	return f, true
+}
+
+// requestKey appends the cache's request key for f to buf: the three
+// values, each preceded by its length.
+func requestKey(buf []byte, f formValues) []byte {
+	enc := keyEncoder{buf: buf}
+	enc.str(f.Email)
+	enc.str(f.Type)
+	enc.str(f.Name)
+	return enc.buf
+}
+
+// signerID is the fingerprint of the signing certificate in use, or ""
+// when the signer cannot tell (then nothing signed is cached).
+func (s *Server) signerID() string {
+	if f, ok := s.signer.(interface{ Fingerprint() string }); ok {
+		return f.Fingerprint()
+	}
+	return ""
+}
+
+// rememberDownload lets the fast path answer the next request with the
+// same email, type and name as f, which was just answered with p; served
+// counts such downloads.
+func (s *Server) rememberDownload(f formValues, req accountRequest, p builtProfile, served prometheus.Counter) {
+	if s.cache == nil || !p.cached || p.found.Origin.Discovered() {
+		return
+	}
+	d := &cachedDownload{
+		body:        p.body,
+		length:      []string{strconv.Itoa(len(p.body))},
+		disposition: []string{contentDisposition(req.Addr)},
+		signed:      p.signs,
+		signer:      p.signer,
+		served:      served,
+	}
+	s.cache.remember(p.key, string(requestKey(nil, f)), d)
+}
