@@ -1,9 +1,7 @@
 package profile
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 )
 
@@ -56,19 +54,53 @@ func escapeIdentifier(s string) string {
 }
 
 // derivedUUID is an RFC 9562 (successor of RFC 4122) version 8 UUID whose
-// bits come from HMAC-SHA-256 of the parts under the installation's secret:
-// stable for the same inputs, unguessable without the secret, and unrelated
-// between installations.
+// bits come from HMAC-SHA-256 of the parts, each followed by a zero byte,
+// under the installation's secret: stable for the same inputs, unguessable
+// without the secret, and unrelated between installations.
+//
+// The HMAC (RFC 2104) is computed with two sha256.Sum256 calls over
+// buffers on the stack rather than crypto/hmac, whose hmac.New allocates
+// two hash states and the padded keys on every call; TestDerivedUUIDHMAC
+// and FuzzDerivedUUID hold it to crypto/hmac.
 func derivedUUID(secret []byte, parts ...string) string {
-	m := hmac.New(sha256.New, secret)
-	for _, p := range parts {
-		m.Write([]byte(p))
-		m.Write([]byte{0})
+	const block = sha256.BlockSize
+	var key [block]byte
+	if len(secret) > block {
+		k := sha256.Sum256(secret)
+		copy(key[:], k[:])
+	} else {
+		copy(key[:], secret)
 	}
-	var u [16]byte
-	copy(u[:], m.Sum(nil))
+	var buf [256]byte
+	msg := buf[:0]
+	for _, b := range key {
+		msg = append(msg, b^0x36)
+	}
+	for _, p := range parts {
+		msg = append(msg, p...)
+		msg = append(msg, 0)
+	}
+	inner := sha256.Sum256(msg)
+	msg = buf[:0]
+	for _, b := range key {
+		msg = append(msg, b^0x5c)
+	}
+	msg = append(msg, inner[:]...)
+	sum := sha256.Sum256(msg)
+
+	u := sum[:16]
 	u[6] = u[6]&0x0f | 0x80 // version 8
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	h := strings.ToUpper(hex.EncodeToString(u[:]))
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	const hexdigits = "0123456789ABCDEF"
+	var out [36]byte
+	j := 0
+	for i, b := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = hexdigits[b>>4], hexdigits[b&0xf]
+		j += 2
+	}
+	return string(out[:])
 }
