@@ -49,8 +49,9 @@ func hasKeyBlock(types []string) bool {
 
 // checkChain checks that each certificate is issued by the next one, which is
 // the order in certbot's fullchain.pem. Devices build the path themselves,
-// but a wrong order usually means a wrong file, and pkcs7 names the signer
-// by the subject of the second certificate.
+// but a wrong order usually means a wrong file. Sign names the signer by the
+// leaf's issuer, which pkcs7's AddSignerChain takes from the subject of the
+// second certificate: checking they are the same bytes keeps the two equal.
 func checkChain(certs []*x509.Certificate) error {
 	for i := 0; i+1 < len(certs); i++ {
 		child, parent := certs[i], certs[i+1]

@@ -12,6 +12,11 @@
 // identical leaf certificate, so a long-lived signing certificate is better
 // than a rotating TLS one (see [NewSelfSigned]).
 //
-// The CMS encoding comes from go.mozilla.org/pkcs7, which is imported only by
-// sign.go and verify.go so that swapping it for a fork is a two-file change.
+// Sign writes the CMS with a fixed-shape DER writer (cms.go): Load encodes
+// the certificates, the signer's name and the algorithm identifiers once,
+// and each signature only adds the content, the signed attributes and the
+// signature. Its output is held byte for byte to go.mozilla.org/pkcs7's by
+// tests and fuzzing. pkcs7 parses and verifies; it is imported only by
+// verify.go (and the tests), so that swapping it for a fork is a one-file
+// change.
 package signing

@@ -19,8 +19,9 @@ const minRSABits = 2048
 const encryptedKey = "the key is encrypted; store it without a passphrase (openssl pkey -in key.pem -out plain.pem)"
 
 // parsePrivateKey decodes the one private key in data: PKCS#1, PKCS#8 or
-// SEC1, RSA or ECDSA. pkcs7 switches on the concrete key type, so keys held
-// behind a generic crypto.Signer cannot work, and neither can Ed25519.
+// SEC1, RSA or ECDSA. The signature algorithm is picked by the concrete key
+// type, as pkcs7 picks it, so keys held behind a generic crypto.Signer
+// cannot work, and neither can Ed25519.
 func parsePrivateKey(data []byte) (crypto.Signer, error) {
 	blocks, problem := pemBlocks(data)
 	if problem != "" {

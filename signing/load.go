@@ -44,11 +44,16 @@ func Load(certPEM, keyPEM []byte, now time.Time) (*Signer, error) {
 		return nil, err
 	}
 	chain := withoutRoot(certs)
+	cms, err := newCMSTemplate(leaf, chain[1:], key)
+	if err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(leaf.Raw)
 	return &Signer{
 		leaf:          leaf,
 		intermediates: chain[1:],
 		key:           key,
 		fingerprint:   hex.EncodeToString(sum[:]),
+		cms:           cms,
 	}, nil
 }

@@ -1,10 +1,12 @@
 package signing
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-
-	"go.mozilla.org/pkcs7"
+	"time"
 )
 
 // Sign wraps content in a DER-encoded CMS SignedData with the content
@@ -12,36 +14,38 @@ import (
 // embedded (apple-profiles.md §5.2). The signature covers the exact bytes:
 // serve the result unchanged.
 //
-// The output is not byte-reproducible: pkcs7 puts the wall-clock signing time
-// into the signed attributes, and ECDSA signatures are randomised.
+// The CMS is written by a fixed-shape DER writer (cms.go) whose output is
+// held byte for byte to go.mozilla.org/pkcs7's (AddSigner, AddCertificate
+// per intermediate, Finish) by tests and fuzzing. Load encoded the parts
+// that never change; each call hashes the content, writes the signed
+// attributes, signs once and appends everything into one slice.
 //
-// Sign is safe for concurrent use: each call builds its own pkcs7.SignedData
-// and only reads the shared certificates and key.
+// The output is not byte-reproducible: the signed attributes hold the
+// wall-clock signing time, and ECDSA signatures are randomised.
+//
+// Sign is safe for concurrent use: it only reads the Signer.
 func (s *Signer) Sign(content []byte) ([]byte, error) {
+	return s.signAt(content, time.Now())
+}
+
+// signAt is Sign with the signing time given, for tests.
+func (s *Signer) signAt(content []byte, now time.Time) ([]byte, error) {
 	if len(content) == 0 {
 		// An empty content would look like a detached signature to devices.
 		return nil, errors.New("nothing to sign: the content is empty")
 	}
-	sd, err := pkcs7.NewSignedData(content)
+	digest := sha256.Sum256(content)
+	var buf [maxSignedAttrs]byte
+	attrs, err := appendSignedAttrs(buf[:0], &digest, now)
 	if err != nil {
-		return nil, fmt.Errorf("new signed data: %w", err)
+		return nil, err
 	}
-	// pkcs7 defaults to SHA-1, and the digest is fixed when a signer is added.
-	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	// AddSignerChain would check the chain's signatures again on every
-	// call (half the time of an ECDSA signature); Load checked them once.
-	// AddSigner names the signer by the leaf's issuer, which Load made
-	// sure is byte for byte the subject of the first intermediate, the
-	// name AddSignerChain would use, so the CMS is the same.
-	if err := sd.AddSigner(s.leaf, s.key, pkcs7.SignerInfoConfig{}); err != nil {
-		return nil, fmt.Errorf("add signer: %w", err)
-	}
-	for _, c := range s.intermediates {
-		sd.AddCertificate(c)
-	}
-	der, err := sd.Finish()
+	// The signature covers the attributes as a SET, as RFC 5652 §5.4 asks,
+	// hashed first; pkcs7 passes crypto/rand and the hash as the options.
+	attrsDigest := sha256.Sum256(attrs)
+	sig, err := s.key.Sign(rand.Reader, attrsDigest[:], crypto.SHA256)
 	if err != nil {
-		return nil, fmt.Errorf("encode signed data: %w", err)
+		return nil, fmt.Errorf("sign the attributes: %w", err)
 	}
-	return der, nil
+	return s.cms.assemble(content, attrs[2:], sig), nil // without the SET's two-byte header
 }

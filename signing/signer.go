@@ -16,6 +16,7 @@ type Signer struct {
 	intermediates []*x509.Certificate // embedded after the leaf; no self-signed root
 	key           crypto.Signer       // *rsa.PrivateKey or *ecdsa.PrivateKey
 	fingerprint   string
+	cms           cmsTemplate // the CMS parts that every signature shares
 }
 
 // Leaf returns the signing certificate. The caller must not modify it.
