@@ -183,6 +183,16 @@ func normaliseDomain(domain string) (string, error) {
 		return "", addrError("%s is not a valid domain name", quote(domain))
 	}
 	ascii = strings.ToLower(ascii)
+	if ascii != domain {
+		// x/net/idna decides whether the Bidi Rule applies from the
+		// characters before mapping, so a left-to-right symbol that maps to
+		// a right-to-left letter (U+2135 ALEF SYMBOL to U+05D0) passes
+		// unchecked and gives an A-label that the same profile rejects.
+		// The A-label is what mail clients look up: it must stand alone.
+		if _, err := idnaProfile.ToASCII(ascii); err != nil {
+			return "", addrError("%s is not a valid domain name", quote(domain))
+		}
+	}
 	if len(ascii) > maxDomainLen {
 		return "", addrError("the domain is %d characters long; the limit is %d", len(ascii), maxDomainLen)
 	}

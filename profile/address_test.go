@@ -82,6 +82,8 @@ func TestParseAddressRejects(t *testing.T) {
 		{name: "overlong domain", in: "a@" + strings.Repeat(strings.Repeat("b", 60)+".", 5) + "com", want: "the domain is 308 characters long; the limit is 253"},
 		{name: "huge input", in: strings.Repeat("a", 5000), want: "this is too long to be an email address (at most 254 characters)"},
 		{name: "display name form", in: "Bob <bob@example.com>", want: "enter only the address, as in name@example.com, without a name or angle brackets"},
+		{name: "symbol mapped to right-to-left letter", in: "a@0\u2135.com", want: "\"0\u2135.com\" is not a valid domain name"},
+		{name: "its A-label", in: "a@xn--0-0hc.com", want: `"xn--0-0hc.com" is not a valid domain name`},
 		{name: "long bad domain shortened", in: "a@" + strings.Repeat("é_", 40) + ".com", want: `"` + strings.Repeat("é_", 32) + `…" is not a valid domain name`},
 	}
 	for _, tt := range tests {
