@@ -162,6 +162,7 @@ func TestParseDropsInvalidServer(t *testing.T) {
 		{name: "hostname empty label", server: server("incomingServer", "imap", "imap..example.com", "993", "SSL", "", "plain"), warn: "empty label"},
 		{name: "hostname hyphen label", server: server("incomingServer", "imap", "-imap.example.com", "993", "SSL", "", "plain"), warn: "hyphen"},
 		{name: "hostname long label", server: server("incomingServer", "imap", strings.Repeat("a", 64)+".example.com", "993", "SSL", "", "plain"), warn: "63"},
+		{name: "hostname whose A-label fails the Bidi Rule", server: server("incomingServer", "imap", "0\u2135.example.com", "993", "SSL", "", "plain"), warn: "hostname"},
 		{name: "hostname IP", server: server("incomingServer", "imap", "192.0.2.1", "993", "SSL", "", "plain"), warn: "IP address"},
 		{name: "hostname local-part placeholder", server: server("incomingServer", "imap", "%EMAILLOCALPART%.example.com", "993", "SSL", "", "plain"), warn: "hostname"},
 		{name: "unknown socketType", server: server("incomingServer", "imap", "a.example.com", "993", "TLS1.3", "", "plain"), warn: "socketType"},

@@ -125,8 +125,13 @@ func normaliseHost(h string) string {
 	h = strings.TrimSuffix(strings.TrimSpace(h), ".")
 	for i := 0; i < len(h); i++ {
 		if h[i] >= utf8.RuneSelf {
+			// The A-label is checked on its own too: idna lets a symbol
+			// that maps to a right-to-left letter (U+2135) skip the Bidi
+			// Rule that the A-label then fails.
 			if a, err := idna.Lookup.ToASCII(h); err == nil {
-				h = a
+				if _, err := idna.Lookup.ToASCII(a); err == nil {
+					h = a
+				}
 			}
 			break
 		}
