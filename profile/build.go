@@ -119,6 +119,12 @@ type mailPayload struct {
 // one mail account. The output depends only on acct and opts, so the same
 // input gives the same bytes.
 func Build(acct Account, opts Options) ([]byte, error) {
+	return AppendBuild(nil, acct, opts)
+}
+
+// AppendBuild is Build appending to dst, for a caller that reuses the
+// buffer once the profile is signed (the signature holds a copy).
+func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if err := acct.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid account: %w", err)
 	}
@@ -176,7 +182,7 @@ func Build(acct Account, opts Options) ([]byte, error) {
 		PayloadUUID:         ids.ProfileUUID,
 		PayloadVersion:      1,
 	}
-	return append(encode(doc), '\n'), nil
+	return append(encode(dst, doc), '\n'), nil
 }
 
 // expandTemplate replaces {provider}, {email} and {organization} in one

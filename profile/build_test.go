@@ -73,6 +73,31 @@ func TestBuildGolden(t *testing.T) {
 	}
 }
 
+// TestAppendBuild checks that AppendBuild appends Build's bytes, into
+// the caller's buffer when it has room.
+func TestAppendBuild(t *testing.T) {
+	acct := btAccount(t, "someone@btinternet.com", IMAP, "Some One")
+	want, err := Build(acct, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 8192)
+	buf = append(buf, "prefix"...)
+	got, err := AppendBuild(buf, acct, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got[:6]) != "prefix" || !bytes.Equal(got[6:], want) {
+		t.Errorf("AppendBuild() = %q, want prefix then Build's bytes", got)
+	}
+	if &got[0] != &buf[0] {
+		t.Error("AppendBuild() did not use the buffer it was given")
+	}
+	if _, err := AppendBuild(buf, Account{}, testOptions); err == nil {
+		t.Error("AppendBuild() of an empty account: no error")
+	}
+}
+
 // decode parses a built profile into generic values.
 func decode(t *testing.T, doc []byte) (map[string]any, map[string]any) {
 	t.Helper()

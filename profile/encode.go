@@ -12,8 +12,14 @@ import (
 // honoured, and text escaped by encoding/xml. A profile has one fixed
 // shape, so walking it directly saves the library's reflection and most
 // of the allocations: about three quarters of the time of Build.
-func encode(doc configuration) []byte {
-	e := encoder{buf: make([]byte, 0, 3072)}
+//
+// It appends to dst, or to a new slice of the usual profile's size when
+// dst has no room.
+func encode(dst []byte, doc configuration) []byte {
+	if cap(dst) == 0 {
+		dst = make([]byte, 0, 3072)
+	}
+	e := encoder{buf: dst}
 	e.buf = append(e.buf, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 		`<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">`+"\n"...)
 	e.open(`plist version="1.0"`)
