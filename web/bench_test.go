@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,7 @@ func BenchmarkDownload(b *testing.B) {
 		{"RSA-2048", newRSASigner},
 		{"unsigned", nil},
 		{"ECDSA-P256-cached", newSigner},
+		{"ECDSA-P256-distinct", newSigner}, // a new address each time, with the cache on: the load test's uncached run
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := newTestServer(b, func(c *Config) {
@@ -64,13 +66,19 @@ func BenchmarkDownload(b *testing.B) {
 				if bc.signer != nil {
 					c.Signer = bc.signer(b)
 				}
-				if strings.HasSuffix(bc.name, "-cached") {
+				if strings.HasSuffix(bc.name, "-cached") || strings.HasSuffix(bc.name, "-distinct") {
 					c.ProfileCacheSize = DefaultProfileCacheSize
 				}
 			})
 			target := profileURL("someone@btinternet.com", "imap", "Some One")
+			distinct := strings.HasSuffix(bc.name, "-distinct")
+			n := 0
 			b.ReportAllocs()
 			for b.Loop() {
+				if distinct {
+					n++
+					target = "/profile?email=someone" + strconv.Itoa(n) + "%40btinternet.com&type=imap&name=Some+One"
+				}
 				rec := httptest.NewRecorder()
 				s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 				if rec.Code != http.StatusOK {

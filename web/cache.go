@@ -100,16 +100,14 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 	if size <= 0 {
 		return nil
 	}
-	var enc keyEncoder
-	enc.str(opts.IdentifierPrefix)
-	enc.str(opts.Organization)
-	enc.str(opts.DisplayName)
-	enc.str(opts.Description)
-	enc.str(string(opts.Secret))
+	var options []byte
+	for _, v := range []string{opts.IdentifierPrefix, opts.Organization, opts.DisplayName, opts.Description, string(opts.Secret)} {
+		options = appendKeyString(options, v)
+	}
 	return &profileCache{
 		maxEntries: size,
 		maxBytes:   size * profileCacheEntryBytes,
-		options:    enc.buf,
+		options:    options,
 		entries:    make(map[cacheKey]*list.Element),
 		requests:   make(map[string]*list.Element),
 		lru:        list.New(),
@@ -119,28 +117,28 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 // key hashes everything that shapes the bytes of acct's profile. signer
 // is the signing certificate's identity, empty for an unsigned profile.
 func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer string) cacheKey {
-	enc := keyEncoder{buf: make([]byte, 0, 512)}
-	enc.buf = append(enc.buf, "mailprofile cache v1\x00"...)
-	enc.buf = append(enc.buf, pc.options...)
-	enc.str(acct.Address.String()) // the local part keeps its case in EmailAddress
-	enc.str(acct.Address.Key())
-	enc.str(string(acct.Protocol))
-	enc.str(acct.Name)
-	enc.str(acct.Provider)
+	var stack [1024]byte // the encoding of a usual profile fits: no allocation
+	b := append(stack[:0], "mailprofile cache v1\x00"...)
+	b = append(b, pc.options...)
+	b = appendKeyString(b, acct.Address.String()) // the local part keeps its case in EmailAddress
+	b = appendKeyString(b, acct.Address.Key())
+	b = appendKeyString(b, string(acct.Protocol))
+	b = appendKeyString(b, acct.Name)
+	b = appendKeyString(b, acct.Provider)
 	for _, srv := range []profile.Server{acct.Incoming, acct.Outgoing} {
-		enc.str(srv.Host)
-		enc.int(srv.Port)
-		enc.bool(srv.UseSSL)
-		enc.bool(srv.STARTTLS)
-		enc.str(string(srv.Auth))
-		enc.str(srv.Username)
+		b = appendKeyString(b, srv.Host)
+		b = binary.AppendVarint(b, int64(srv.Port))
+		b = appendKeyBool(b, srv.UseSSL)
+		b = appendKeyBool(b, srv.STARTTLS)
+		b = appendKeyString(b, string(srv.Auth))
+		b = appendKeyString(b, srv.Username)
 	}
-	enc.str(string(origin.Method))
-	enc.str(string(origin.Confidence))
-	enc.str(origin.Via)
-	enc.bool(signer != "")
-	enc.str(signer)
-	return sha256.Sum256(enc.buf)
+	b = appendKeyString(b, string(origin.Method))
+	b = appendKeyString(b, string(origin.Confidence))
+	b = appendKeyString(b, origin.Via)
+	b = appendKeyBool(b, signer != "")
+	b = appendKeyString(b, signer)
+	return sha256.Sum256(b)
 }
 
 // get returns the bytes for key, built by build when they are not cached.
@@ -268,21 +266,15 @@ func (pc *profileCache) len() (entries, bytes int) {
 	return len(pc.entries), pc.bytes
 }
 
-// keyEncoder writes fields unambiguously: each string is preceded by its
-// length, so ("ab", "c") and ("a", "bc") encode differently.
-type keyEncoder struct{ buf []byte }
-
-func (e *keyEncoder) str(s string) {
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
-	e.buf = append(e.buf, s...)
+// appendKeyString appends s to a key's encoding, preceded by its length,
+// so that ("ab", "c") and ("a", "bc") encode differently.
+func appendKeyString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-func (e *keyEncoder) int(n int) { e.buf = binary.AppendVarint(e.buf, int64(n)) }
-
-func (e *keyEncoder) bool(b bool) {
-	if b {
-		e.buf = append(e.buf, 1)
-	} else {
-		e.buf = append(e.buf, 0)
+func appendKeyBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
 	}
+	return append(b, 0)
 }

@@ -2,9 +2,10 @@ package web
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,15 +42,24 @@ func (s *Server) downloadProfile(c echo.Context) error {
 // sendProfile writes finished profile bytes as a download.
 func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
 	h := c.Response().Header()
+	setDownloadSecurityHeaders(h, c.IsTLS())
 	h[headerContentDisposition] = []string{contentDisposition(addr)}
 	h[headerCacheControl] = noStore
 	h[headerContentLength] = []string{strconv.Itoa(len(body))} // else Echo sends it chunked
 	return c.Blob(http.StatusOK, profileContentType, body)
 }
 
-// contentDisposition makes the download a file named after addr.
+// contentDisposition makes the download a file named after addr. It
+// writes what mime.FormatMediaType("attachment", {"filename": name})
+// would, for the names profile.FileName makes (a–z, 0–9 and ".-_@+"):
+// quoted when the name holds an @, a tspecial, and never an escape.
+// TestContentDisposition holds the two together.
 func contentDisposition(addr profile.Address) string {
-	return mime.FormatMediaType("attachment", map[string]string{"filename": profile.FileName(addr)})
+	name := profile.FileName(addr)
+	if strings.IndexByte(name, '@') >= 0 {
+		return `attachment; filename="` + name + `"`
+	}
+	return "attachment; filename=" + name
 }
 
 // builtProfile is a finished profile and what it was made from.
@@ -89,12 +99,23 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest) (builtProfile,
 
 // makeProfile builds the plist for acct and signs it when signs is set.
 func (s *Server) makeProfile(acct profile.Account, signs bool) ([]byte, error) {
-	doc, err := profile.Build(acct, s.options)
+	if !signs {
+		doc, err := profile.Build(acct, s.options)
+		if err != nil {
+			return nil, fmt.Errorf("build profile: %w", err)
+		}
+		return doc, nil // the same content type: the device shows it as unsigned
+	}
+	// The signature holds a copy of the plist, so its buffer goes back to
+	// the pool: a few KB less garbage per signed download.
+	buf := plistBuffers.Get().(*[]byte)
+	defer plistBuffers.Put(buf)
+	doc, err := profile.AppendBuild((*buf)[:0], acct, s.options)
 	if err != nil {
 		return nil, fmt.Errorf("build profile: %w", err)
 	}
-	if !signs {
-		return doc, nil // the same content type: the device shows it as unsigned
+	if cap(doc) <= maxPooledPlist {
+		*buf = doc
 	}
 	signed, err := s.signer.Sign(doc)
 	if err != nil {
@@ -102,6 +123,13 @@ func (s *Server) makeProfile(acct profile.Account, signs bool) ([]byte, error) {
 	}
 	return signed, nil
 }
+
+// plistBuffers holds buffers for plists that are signed and dropped.
+var plistBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledPlist bounds the buffers kept, so one profile with a very long
+// name cannot pin a large buffer.
+const maxPooledPlist = 16 << 10
 
 // signs reports whether the profile for found is signed. A signature is
 // the operator vouching for the servers inside: catalog answers are

@@ -54,7 +54,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 		id = newRequestID()
 	}
 	h := w.Header()
-	setSecurityHeaders(h, r.TLS != nil)
+	setDownloadSecurityHeaders(h, r.TLS != nil)
 	h[headerRequestID] = []string{id}
 	h[headerContentType] = profileContentTypeHeader
 	h[headerCacheControl] = noStore
@@ -130,11 +130,7 @@ func fastForm(raw string) (f formValues, ok bool) {
 // requestKey appends the cache's request key for f to buf: the three
 // values, each preceded by its length.
 func requestKey(buf []byte, f formValues) []byte {
-	enc := keyEncoder{buf: buf}
-	enc.str(f.Email)
-	enc.str(f.Type)
-	enc.str(f.Name)
-	return enc.buf
+	return appendKeyString(appendKeyString(appendKeyString(buf, f.Email), f.Type), f.Name)
 }
 
 // signerID is the fingerprint of the signing certificate in use, or ""

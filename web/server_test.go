@@ -504,6 +504,23 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: HSTS over plain HTTP", target)
 		}
 	}
+	// A download is not a document: the strictest policy, and none of the
+	// headers that only shape documents.
+	cached := newTestServer(t, func(c *Config) { c.ProfileCacheSize = 10 })
+	for i := 0; i < 2; i++ { // the ordinary path, then the fast one
+		h := cached.get(t, profileURL("someone@btinternet.com", "", "")).Header()
+		if got, want := h.Get("Content-Security-Policy"), "default-src 'none'; frame-ancestors 'none'; sandbox"; got != want {
+			t.Errorf("download %d: Content-Security-Policy = %q, want %q", i, got, want)
+		}
+		for _, name := range []string{"X-Frame-Options", "Permissions-Policy", "Cross-Origin-Opener-Policy"} {
+			if v := h.Get(name); v != "" {
+				t.Errorf("download %d: %s = %q on a download", i, name, v)
+			}
+		}
+	}
+	if h := s.get(t, "/").Header(); h.Get("X-Frame-Options") != "DENY" || h.Get("Permissions-Policy") == "" {
+		t.Errorf("page lacks its document headers: %v", h)
+	}
 }
 
 func TestRateLimit(t *testing.T) {
