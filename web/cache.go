@@ -19,11 +19,11 @@ import (
 // (docs/performance.md). Each entry costs about 10 KiB of RSS.
 const DefaultProfileCacheSize = 1000
 
-// profileCacheEntryBytes is the byte budget per entry. A signed profile
+// ProfileCacheEntryBytes is the byte budget per entry. A signed profile
 // is 3–5 KB (the plist, the certificates, the signature), so a cache of n
 // entries holds at most n × 4 KiB: when the profiles are large (long
 // names, a long certificate chain) it keeps fewer of them.
-const profileCacheEntryBytes = 4 << 10
+const ProfileCacheEntryBytes = 4 << 10
 
 // entryOverhead approximates what an entry costs beyond its bytes: the
 // key in the map and in the list element, and the element itself.
@@ -106,7 +106,7 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 	}
 	return &profileCache{
 		maxEntries: size,
-		maxBytes:   size * profileCacheEntryBytes,
+		maxBytes:   size * ProfileCacheEntryBytes,
 		options:    options,
 		entries:    make(map[cacheKey]*list.Element),
 		requests:   make(map[string]*list.Element),

@@ -191,10 +191,10 @@ func TestCacheEvicts(t *testing.T) {
 	for i := range 3 {
 		pc.add(key(i), body(5000))
 	}
-	if n, size := pc.len(); n != 2 || size > 3*profileCacheEntryBytes {
-		t.Errorf("entries, bytes = %d, %d; want 2, at most %d", n, size, 3*profileCacheEntryBytes)
+	if n, size := pc.len(); n != 2 || size > 3*ProfileCacheEntryBytes {
+		t.Errorf("entries, bytes = %d, %d; want 2, at most %d", n, size, 3*ProfileCacheEntryBytes)
 	}
-	pc.add(key(9), body(3*profileCacheEntryBytes))
+	pc.add(key(9), body(3*ProfileCacheEntryBytes))
 	if _, ok := pc.lookup(key(9)); ok {
 		t.Errorf("an entry larger than the whole cache was kept")
 	}

@@ -286,8 +286,8 @@ func TestCacheAliasesEvicted(t *testing.T) {
 		t.Errorf("a kept entry's alias does not answer")
 	}
 	_, size := pc.len()
-	if size > 2*profileCacheEntryBytes {
-		t.Errorf("bytes = %d, over the budget of %d", size, 2*profileCacheEntryBytes)
+	if size > 2*ProfileCacheEntryBytes {
+		t.Errorf("bytes = %d, over the budget of %d", size, 2*ProfileCacheEntryBytes)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -36,12 +37,22 @@ type env struct {
 	stdin     io.Reader
 	stdout    io.Writer
 	stderr    io.Writer
+
+	// setMemoryLimit is debug.SetMemoryLimit; nil in tests, which run
+	// serve inside the test process.
+	setMemoryLimit func(int64) int64
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], env{os.LookupEnv, os.Stdin, os.Stdout, os.Stderr}))
+	os.Exit(run(ctx, os.Args[1:], env{
+		lookupEnv:      os.LookupEnv,
+		stdin:          os.Stdin,
+		stdout:         os.Stdout,
+		stderr:         os.Stderr,
+		setMemoryLimit: debug.SetMemoryLimit,
+	}))
 }
 
 // run executes one subcommand and returns the exit code: 0 success, 1 a

@@ -23,6 +23,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	}
 	log := newLogger(cfg, e.stderr)
+	setMemoryLimit(cfg, e, log)
 	a, err := newApp(cfg, log, time.Now())
 	if err != nil {
 		return err
