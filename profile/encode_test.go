@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,8 +16,13 @@ func libraryEncode(t *testing.T, doc configuration) []byte {
 	if err != nil {
 		t.Fatalf("plist.MarshalIndent: %v", err)
 	}
-	return out
+	// encode leaves the indentation out. encoding/xml escapes tabs and
+	// newlines in text (&#x9;, &#xA;), so every tab after a newline is
+	// indentation.
+	return leadingTabs.ReplaceAll(out, []byte("\n"))
 }
+
+var leadingTabs = regexp.MustCompile(`\n\t+`)
 
 // fuzzDoc fills every field of a configuration, so that each escaping,
 // omitempty and number path of encode is compared with the library's.

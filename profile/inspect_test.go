@@ -42,7 +42,7 @@ func TestParseProblems(t *testing.T) {
 			return strings.Replace(s, "<integer>993</integer>", "<string>993</string>", 1)
 		}, "payload 1: IncomingMailServerPortNumber is string, want an integer"},
 		{"missing UseSSL", func(s string) string {
-			return strings.Replace(s, "<key>IncomingMailServerUseSSL</key>\n\t\t\t\t<true/>", "", 1)
+			return strings.Replace(s, "<key>IncomingMailServerUseSSL</key>\n<true/>", "", 1)
 		}, "payload 1: IncomingMailServerUseSSL is not set (its default is false)"},
 		{"password", func(s string) string {
 			return strings.Replace(s, "<key>PayloadType</key>", "<key>IncomingPassword</key><string>hunter2</string><key>PayloadType</key>", 1)
