@@ -57,12 +57,25 @@ func BenchmarkRawRSA2048(b *testing.B) {
 	}
 }
 
+// BenchmarkRawECDSAP256 is a randomised ECDSA signature, as pkcs7 makes.
 func BenchmarkRawECDSAP256(b *testing.B) {
 	key := testKey(b, "ecdsa", "leaf").(*ecdsa.PrivateKey)
 	digest := sha256.Sum256(plistContent())
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ecdsa.SignASN1(rand.Reader, key, digest[:]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawECDSAP256RFC6979 is a deterministic one, as Sign makes.
+func BenchmarkRawECDSAP256RFC6979(b *testing.B) {
+	key := testKey(b, "ecdsa", "leaf").(*ecdsa.PrivateKey)
+	digest := sha256.Sum256(plistContent())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := key.Sign(nil, digest[:], crypto.SHA256); err != nil {
 			b.Fatal(err)
 		}
 	}

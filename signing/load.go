@@ -53,6 +53,7 @@ func Load(certPEM, keyPEM []byte, now time.Time) (*Signer, error) {
 		leaf:          leaf,
 		intermediates: chain[1:],
 		key:           key,
+		random:        signatureRandom(key),
 		fingerprint:   hex.EncodeToString(sum[:]),
 		cms:           cms,
 	}, nil

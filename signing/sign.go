@@ -2,7 +2,6 @@ package signing
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -20,8 +19,9 @@ import (
 // that never change; each call hashes the content, writes the signed
 // attributes, signs once and appends everything into one slice.
 //
-// The output is not byte-reproducible: the signed attributes hold the
-// wall-clock signing time, and ECDSA signatures are randomised.
+// The signed attributes hold the wall-clock signing time, so the output
+// changes from second to second; within one second it is the same for the
+// same content, ECDSA signatures included (RFC 6979, see signatureRandom).
 //
 // Sign is safe for concurrent use: it only reads the Signer.
 func (s *Signer) Sign(content []byte) ([]byte, error) {
@@ -41,9 +41,9 @@ func (s *Signer) signAt(content []byte, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	// The signature covers the attributes as a SET, as RFC 5652 §5.4 asks,
-	// hashed first; pkcs7 passes crypto/rand and the hash as the options.
+	// hashed first, with the hash as the options as pkcs7 passes them.
 	attrsDigest := sha256.Sum256(attrs)
-	sig, err := s.key.Sign(rand.Reader, attrsDigest[:], crypto.SHA256)
+	sig, err := s.key.Sign(s.random, attrsDigest[:], crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("sign the attributes: %w", err)
 	}

@@ -69,6 +69,40 @@ func TestSignVerify(t *testing.T) {
 	}
 }
 
+// TestSignDeterministic checks that one content signed at one time gives
+// the same bytes, ECDSA included (RFC 6979), and that they verify; a
+// different content or time gives different ones.
+func TestSignDeterministic(t *testing.T) {
+	for _, alg := range []string{"rsa", "ecdsa"} {
+		t.Run(alg, func(t *testing.T) {
+			p := newTestPKI(t, pkiOptions{alg: alg})
+			s := p.signer(t)
+			at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+			sign := func(content []byte, now time.Time) []byte {
+				t.Helper()
+				signed, err := s.signAt(content, now)
+				if err != nil {
+					t.Fatalf("signAt() = %v", err)
+				}
+				return signed
+			}
+			a, b := sign(plistContent(), at), sign(plistContent(), at)
+			if !bytes.Equal(a, b) {
+				t.Errorf("two signatures of one content at one time differ")
+			}
+			if _, err := Verify(a, p.roots(), at); err != nil {
+				t.Errorf("Verify() = %v", err)
+			}
+			if bytes.Equal(a, sign(plistContent(), at.Add(time.Second))) {
+				t.Errorf("a signature one second later is the same")
+			}
+			if bytes.Equal(a, sign([]byte("other content"), at)) {
+				t.Errorf("a signature of other content is the same")
+			}
+		})
+	}
+}
+
 func TestSignLeafOnly(t *testing.T) {
 	p := newTestPKI(t, pkiOptions{})
 	s, err := Load(pemCerts(p.leaf), p.keyPEM(t), time.Now())

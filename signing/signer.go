@@ -3,9 +3,11 @@ package signing
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -15,6 +17,7 @@ type Signer struct {
 	leaf          *x509.Certificate
 	intermediates []*x509.Certificate // embedded after the leaf; no self-signed root
 	key           crypto.Signer       // *rsa.PrivateKey or *ecdsa.PrivateKey
+	random        io.Reader           // what key.Sign gets: nil for ECDSA (see signatureRandom)
 	fingerprint   string
 	cms           cmsTemplate // the CMS parts that every signature shares
 }
@@ -52,4 +55,21 @@ func (s *Signer) KeyType() string {
 		return "ECDSA " + k.Curve.Params().Name
 	}
 	return fmt.Sprintf("%T", s.key)
+}
+
+// signatureRandom is the random source key.Sign gets. ECDSA signs
+// deterministically (RFC 6979, which crypto/ecdsa does when it gets nil):
+// the nonce comes from the key and the digest, so a broken or starved
+// random source can never leak the key, and one content signed at one
+// time gives the same bytes on every instance. It also saves the fresh
+// system entropy a randomised signature reads each time: on P-256 about
+// 34 µs and 3.9 KB allocated per signature against 39–50 µs and 6.1 KB
+// (BenchmarkRawECDSAP256RFC6979 and BenchmarkRawECDSAP256). RSA PKCS #1
+// v1.5 signatures are deterministic anyway; crypto/rsa gets crypto/rand as
+// it expects.
+func signatureRandom(key crypto.Signer) io.Reader {
+	if _, ok := key.(*ecdsa.PrivateKey); ok {
+		return nil
+	}
+	return rand.Reader
 }

@@ -68,12 +68,12 @@ func TestDownloadCached(t *testing.T) {
 			t.Errorf("GET %s signed %d times, want 1 (a different profile)", target, n)
 		}
 	}
+	// The same key signs under the "new certificate", and ECDSA signatures
+	// are deterministic: the count, not the bytes, tells a new signature.
 	cs.fingerprint.Store("a new certificate")
-	if got := download(profileURL("someone@btinternet.com", "imap", "Some One")); bytes.Equal(got, first) {
-		t.Errorf("download after a certificate change returned the old bytes")
-	}
+	download(profileURL("someone@btinternet.com", "imap", "Some One"))
 	if n := cs.signs.Load(); n != 6 {
-		t.Errorf("signatures = %d, want 6", n)
+		t.Errorf("signatures = %d, want 6: a download after a certificate change was not signed again", n)
 	}
 }
 

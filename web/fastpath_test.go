@@ -184,18 +184,20 @@ func TestFastPathSpellings(t *testing.T) {
 func TestFastPathNewCertificate(t *testing.T) {
 	s, cs, _ := newFastServer(t, nil)
 	target := profileURL("someone@btinternet.com", "imap", "")
-	first := s.get(t, target).Body.Bytes()
 	s.get(t, target)
+	s.get(t, target)
+	// The same key signs under the "renewed certificate", and ECDSA
+	// signatures are deterministic: the count, not the bytes, tells.
 	cs.fingerprint.Store("a renewed certificate")
-	if got := s.get(t, target).Body.Bytes(); bytes.Equal(got, first) {
-		t.Fatalf("after a certificate change the old profile was served")
+	if rec := s.get(t, target); rec.Code != http.StatusOK {
+		t.Fatalf("status %d after a certificate change", rec.Code)
 	}
 	if n := cs.signs.Load(); n != 2 {
-		t.Errorf("signatures = %d, want 2", n)
+		t.Errorf("signatures = %d, want 2: after a certificate change the old profile was served", n)
 	}
-	again := s.get(t, target).Body.Bytes()
-	if n := cs.signs.Load(); n != 2 || bytes.Equal(again, first) {
-		t.Errorf("after the change: signatures %d (want 2), old bytes %v", n, bytes.Equal(again, first))
+	s.get(t, target) // the new profile, from the cache
+	if n := cs.signs.Load(); n != 2 {
+		t.Errorf("after the change: signatures %d, want 2", n)
 	}
 }
 
