@@ -122,22 +122,35 @@ func TestServeACME(t *testing.T) {
 	terminate(t, s)
 }
 
-// TestServeTLSFiles serves HTTPS with --tls-cert and --tls-key.
-func TestServeTLSFiles(t *testing.T) {
+// tlsPair makes a self-signed server certificate for 127.0.0.1, valid
+// until notAfter, and returns it parsed and as PEM with its key.
+func tlsPair(t *testing.T, serial int64, notAfter time.Time) (*x509.Certificate, []byte, []byte) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(42),
+		SerialNumber: big.NewInt(serial),
 		Subject:      pkix.Name{CommonName: "127.0.0.1"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotBefore:    time.Now().Add(-2 * time.Hour),
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	certPEM, keyPEM := signingtest.SelfSigned(t, key, tmpl)
+	block, _ := pem.Decode(certPEM)
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return leaf, certPEM, keyPEM
+}
+
+// TestServeTLSFiles serves HTTPS with --tls-cert and --tls-key.
+func TestServeTLSFiles(t *testing.T) {
+	leaf, certPEM, keyPEM := tlsPair(t, 42, time.Now().Add(time.Hour))
 	dir := t.TempDir()
 	certFile, keyFile, openKey := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key"), filepath.Join(dir, "open.key")
 	writeFile(t, certFile, string(certPEM), 0o644)
@@ -145,8 +158,6 @@ func TestServeTLSFiles(t *testing.T) {
 	writeFile(t, openKey, string(keyPEM), 0o644)
 
 	s := startServer(t, filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile)
-	block, _ := pem.Decode(certPEM)
-	leaf, _ := x509.ParseCertificate(block.Bytes)
 	roots := x509.NewCertPool()
 	roots.AddCert(leaf)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
@@ -174,4 +185,65 @@ func TestServeTLSFiles(t *testing.T) {
 			t.Errorf("serve %v: %v\n%s", tt.args, err, out)
 		}
 	}
+}
+
+// TestServeReloadTLS renews the --tls-cert pair: after a SIGHUP new
+// connections get the new certificate; a pair that does not match, or
+// has expired, is refused with a log line and the one in use stays.
+func TestServeReloadTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key")
+	first, firstCert, firstKey := tlsPair(t, 1, time.Now().Add(time.Hour))
+	second, secondCert, secondKey := tlsPair(t, 2, time.Now().Add(48*time.Hour))
+	_, expiredCert, expiredKey := tlsPair(t, 3, time.Now().Add(-time.Hour))
+	writeFile(t, certFile, string(firstCert), 0o644)
+	writeFile(t, keyFile, string(firstKey), 0o600)
+	s := startServer(t, filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile)
+
+	roots := x509.NewCertPool()
+	roots.AddCert(first)
+	roots.AddCert(second)
+	// served is the certificate a new connection gets.
+	served := func() *x509.Certificate {
+		t.Helper()
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, DisableKeepAlives: true}
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Timeout: 10 * time.Second, Transport: tr}).Get(s.base + "/healthz")
+		if err != nil {
+			t.Fatalf("HTTPS: %v", err)
+		}
+		resp.Body.Close()
+		return resp.TLS.PeerCertificates[0]
+	}
+	if got := served(); !got.Equal(first) {
+		t.Fatalf("served serial %v at start, want %v", got.SerialNumber, first.SerialNumber)
+	}
+	swap := func(cert, key []byte) {
+		t.Helper()
+		if err := writeFileAtomic(certFile, cert, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeFileAtomic(keyFile, key, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hangup(t, s)
+	}
+
+	swap(secondCert, secondKey)
+	waitLog(t, s, "TLS certificate reloaded", 1)
+	if got := served(); !got.Equal(second) {
+		t.Errorf("served serial %v after the reload, want %v", got.SerialNumber, second.SerialNumber)
+	}
+
+	swap(firstCert, secondKey) // a certificate with another's key
+	waitLog(t, s, "TLS certificate reload refused", 1)
+	swap(expiredCert, expiredKey)
+	waitLog(t, s, "TLS certificate reload refused", 2)
+	if logs := s.logs.all(); !strings.Contains(logs, "the certificate expired on") {
+		t.Errorf("no reason for refusing the expired certificate in the log:\n%s", logs)
+	}
+	if got := served(); !got.Equal(second) {
+		t.Errorf("served serial %v after refused reloads, want %v still", got.SerialNumber, second.SerialNumber)
+	}
+	terminate(t, s)
 }

@@ -34,6 +34,7 @@ type app struct {
 	catalog *provider.Catalog
 	finder  finder
 	signer  *reloadingSigner // nil when unsigned
+	tlsCert *reloadingCert   // the --tls-cert pair; nil without one
 	options profile.Options
 	metrics *web.Metrics
 }

@@ -82,7 +82,8 @@ func (a *app) reloadSigner(now time.Time) {
 	}
 }
 
-// watchHangup reloads the signer on every SIGHUP until ctx ends or stop
+// watchHangup reloads the signer and the --tls-cert pair on every SIGHUP
+// until ctx ends or stop
 // is called. The handler is installed before it returns, so a SIGHUP
 // right after start-up cannot kill the process.
 func (a *app) watchHangup(ctx context.Context) (stop func()) {
@@ -95,7 +96,9 @@ func (a *app) watchHangup(ctx context.Context) (stop func()) {
 		for {
 			select {
 			case <-hup:
-				a.reloadSigner(time.Now())
+				now := time.Now()
+				a.reloadSigner(now)
+				a.reloadTLS(now)
 			case <-ctx.Done():
 				return
 			case <-done:

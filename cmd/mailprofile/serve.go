@@ -17,7 +17,8 @@ import (
 const maxLogoSize = 1 << 20
 
 // serve runs the web app until ctx is cancelled (SIGINT or SIGTERM), then
-// lets the requests in flight finish. SIGHUP reloads the signing pair.
+// lets the requests in flight finish. SIGHUP reloads the signing pair and
+// the --tls-cert pair.
 func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
@@ -75,17 +76,18 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if a.signer != nil {
 		wcfg.Signer = a.signer
 	}
-	// SIGHUP reloads the signing pair; installed before the server
-	// listens, since SIGHUP's default is to end the process.
+	tlsCfg, tlsCert, err := serverTLS(cfg, log)
+	if err != nil {
+		return err
+	}
+	a.tlsCert = tlsCert
+	// SIGHUP reloads the signing pair and the TLS pair; installed before
+	// the server listens, since SIGHUP's default is to end the process.
 	stopHangup := a.watchHangup(ctx)
 	defer stopHangup()
 	srv, err := web.New(wcfg)
 	if err != nil {
 		return fmt.Errorf("%w (check --service-name, --logo, --accent-color, --support-url and --support-phone)", err)
-	}
-	tlsCfg, err := serverTLS(cfg, log)
-	if err != nil {
-		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
