@@ -24,7 +24,9 @@ import (
 	"github.com/mailprofile/mailprofile/static"
 )
 
-// Signer signs profile bytes; *signing.Signer satisfies it.
+// Signer signs profile bytes; *signing.Signer satisfies it. Sign must
+// not keep content, nor return it or a part of it: the server reuses the
+// buffer once Sign returns.
 type Signer interface {
 	Sign(content []byte) ([]byte, error)
 }
