@@ -84,9 +84,8 @@ type cacheEntry struct {
 }
 
 // cachedDownload is everything a repeat /profile download needs beyond
-// the common headers: prepared once, then only read.
+// the common headers and its entry's bytes: prepared once, then only read.
 type cachedDownload struct {
-	body        []byte
 	length      []string // the Content-Length header
 	disposition []string // the Content-Disposition header
 	signed      bool
@@ -247,16 +246,18 @@ func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
 }
 
 // lookupRequest returns the prepared download for the request key rk
-// (given as bytes, so the lookup makes no string), or nil.
-func (pc *profileCache) lookupRequest(rk []byte) *cachedDownload {
+// (given as bytes, so the lookup makes no string) and its entry's profile
+// bytes, or nil.
+func (pc *profileCache) lookupRequest(rk []byte) (*cachedDownload, []byte) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	el, ok := pc.requests[string(rk)]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	pc.lru.MoveToFront(el)
-	return el.Value.(*cacheEntry).download
+	e := el.Value.(*cacheEntry)
+	return e.download, e.body
 }
 
 // len reports the number of entries and the bytes they account for.

@@ -39,7 +39,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	}
 	var buf [256]byte
 	rk := requestKey(buf[:0], f)
-	d := s.cache.lookupRequest(rk)
+	d, body := s.cache.lookupRequest(rk)
 	if d == nil || (d.signed && d.signer != s.signerID()) {
 		return false
 	}
@@ -61,7 +61,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	h[headerContentDisposition] = d.disposition
 	h[headerContentLength] = d.length
 	w.WriteHeader(http.StatusOK)
-	n, _ := w.Write(d.body)
+	n, _ := w.Write(body)
 	d.served.Inc()
 	s.metrics.cachedDownload.Observe(time.Since(start).Seconds())
 	s.logAccess(r, http.StatusOK, int64(n), start, id, ip)
@@ -150,7 +150,6 @@ func (s *Server) rememberDownload(f formValues, req accountRequest, p builtProfi
 		return
 	}
 	d := &cachedDownload{
-		body:        p.body,
 		length:      []string{strconv.Itoa(len(p.body))},
 		disposition: []string{contentDisposition(req.Addr)},
 		signed:      p.signs,

@@ -267,7 +267,7 @@ func TestFastPathTLS(t *testing.T) {
 
 func TestCacheAliasesEvicted(t *testing.T) {
 	pc := newProfileCache(2, testOptions)
-	d := &cachedDownload{body: []byte("p")}
+	d := &cachedDownload{}
 	for i := range 3 {
 		key := cacheKey{byte(i)}
 		pc.add(key, []byte("profile"))
@@ -281,10 +281,10 @@ func TestCacheAliasesEvicted(t *testing.T) {
 	if requests != 2*maxAliases {
 		t.Errorf("aliases = %d, want %d (%d per entry, the evicted entry's gone)", requests, 2*maxAliases, maxAliases)
 	}
-	if pc.lookupRequest([]byte("a")) != nil {
+	if d, _ := pc.lookupRequest([]byte("a")); d != nil {
 		t.Errorf("an evicted entry's alias still answers")
 	}
-	if pc.lookupRequest([]byte("b")) == nil {
+	if d, _ := pc.lookupRequest([]byte("b")); d == nil {
 		t.Errorf("a kept entry's alias does not answer")
 	}
 	_, size := pc.len()
