@@ -19,12 +19,16 @@ import (
 // that never change; each call hashes the content, writes the signed
 // attributes, signs once and appends everything into one slice.
 //
-// The signed attributes hold the wall-clock signing time, so the output
-// changes from second to second; within one second it is the same for the
-// same content, ECDSA signatures included (RFC 6979, see signatureRandom).
+// The signed attributes hold the signing time (the machine's clock, or
+// the one given to WithClock), so the output changes from second to
+// second; within one second it is the same for the same content, ECDSA
+// signatures included (RFC 6979, see signatureRandom).
 //
 // Sign is safe for concurrent use: it only reads the Signer.
 func (s *Signer) Sign(content []byte) ([]byte, error) {
+	if s.now != nil {
+		return s.signAt(content, s.now())
+	}
 	return s.signAt(content, time.Now())
 }
 

@@ -19,7 +19,18 @@ type Signer struct {
 	key           crypto.Signer       // *rsa.PrivateKey or *ecdsa.PrivateKey
 	random        io.Reader           // what key.Sign gets: nil for ECDSA (see signatureRandom)
 	fingerprint   string
-	cms           cmsTemplate // the CMS parts that every signature shares
+	cms           cmsTemplate      // the CMS parts that every signature shares
+	now           func() time.Time // the signing time; nil is time.Now
+}
+
+// WithClock returns a copy of s that stamps each signature with the time
+// now returns instead of the machine's clock: tests give it their fixed
+// instant, so that a signature and the certificate that checks it agree
+// on the date whatever day the test runs.
+func (s *Signer) WithClock(now func() time.Time) *Signer {
+	c := *s
+	c.now = now
+	return &c
 }
 
 // Leaf returns the signing certificate. The caller must not modify it.

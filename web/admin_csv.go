@@ -77,7 +77,7 @@ func (s *Server) auditCSV(c echo.Context) error {
 		if err != nil || n < 1 || n > 3650 {
 			return echo.NewHTTPError(http.StatusBadRequest, "days must be a whole number from 1 to 3650")
 		}
-		since = time.Now().AddDate(0, 0, -n)
+		since = s.now().AddDate(0, 0, -n)
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -92,7 +92,7 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return sendCSV(c, "audit-"+time.Now().UTC().Format("2006-01-02")+".csv", buf.Bytes())
+	return sendCSV(c, "audit-"+s.now().UTC().Format("2006-01-02")+".csv", buf.Bytes())
 }
 
 // bulkView reports a rejected upload.
@@ -125,7 +125,7 @@ func (s *Server) bulkLinks(c echo.Context) error {
 		return s.renderBulkProblems(c, problems)
 	}
 	a := currentAgent(c)
-	now := time.Now()
+	now := s.now()
 	links := make([]store.Link, len(reqs))
 	tokens := make([]string, len(reqs))
 	for i, r := range reqs {

@@ -102,7 +102,7 @@ func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map
 	q := c.QueryParams()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
-	now := time.Now()
+	now := s.now()
 	f := store.LinkFilter{Email: trimLen(q.Get("q"), 254), CreatedBy: trimLen(q.Get("agent"), 100), Now: now, Limit: linksPerPage + 1, Offset: (page - 1) * linksPerPage}
 	if st := q.Get("state"); st != "" {
 		state, err := store.ParseLinkState(st)
@@ -181,7 +181,7 @@ func (s *Server) createLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	l, err := db(c).CreateLink(c.Request().Context(), store.Link{
 		TokenHash: hash, Email: req.Addr.String(), Name: req.Name, Type: string(req.Proto), CreatedBy: a.Name,
 		CreatedAt: now, ExpiresAt: now.Add(req.Lifetime), MaxDownloads: req.Downloads,
@@ -273,7 +273,7 @@ func (s *Server) showLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st := l.State(time.Now())
+	st := l.State(s.now())
 	data := s.adminPage(c, "Link for "+l.Email)
 	data.Data = &detailView{Link: l, State: st.String(), Events: events, Active: st == store.LinkActive}
 	data.Flash = c.QueryParam("done")
@@ -287,7 +287,7 @@ func (s *Server) revokeLink(c echo.Context) error {
 		return err
 	}
 	a := currentAgent(c)
-	if err := db(c).Revoke(c.Request().Context(), l.ID, a.Name, time.Now()); err != nil && !errors.Is(err, store.ErrGone) {
+	if err := db(c).Revoke(c.Request().Context(), l.ID, a.Name, s.now()); err != nil && !errors.Is(err, store.ErrGone) {
 		return err
 	}
 	s.log.Info("helpdesk link revoked", "user", a.Name, "link_id", l.ID)

@@ -136,7 +136,7 @@ func (s *Server) authenticate(c echo.Context) (*agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.now()
 	if !now.Before(se.ExpiresAt) || now.Sub(se.LastSeen) > s.helpdesk.SessionIdle {
 		_ = db(c).DeleteSession(ctx, hash)
 		s.clearCookie(c, sessionCookie)

@@ -82,7 +82,7 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("name"))
 	password := c.FormValue("password")
-	now := time.Now()
+	now := s.now()
 	const wrong = "Wrong user name or password."
 
 	u, err := db(c).User(ctx, name)

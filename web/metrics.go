@@ -114,11 +114,11 @@ func (m *Metrics) Handler() http.Handler {
 
 // watchExpiry adds the days left on the signing certificate, read from
 // notAfter at each scrape, so it follows a reloaded certificate.
-func (m *Metrics) watchExpiry(notAfter func() time.Time) error {
+func (m *Metrics) watchExpiry(notAfter, now func() time.Time) error {
 	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "mailprofile_signing_certificate_expiry_days",
 		Help: "Days until the signing certificate in use expires; negative once it has.",
-	}, func() float64 { return time.Until(notAfter()).Hours() / 24 })
+	}, func() float64 { return notAfter().Sub(now()).Hours() / 24 })
 	if err := m.registry.Register(g); err != nil {
 		return fmt.Errorf("web: metrics: %w (one Metrics per Server)", err)
 	}

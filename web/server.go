@@ -74,6 +74,10 @@ type Config struct {
 	// Metrics receives the server's Prometheus metrics, served at
 	// /metrics; nil makes a registry of the server's own.
 	Metrics *Metrics
+	// Clock tells the time for everything with a date: links and their
+	// expiry, sessions, sign-in lockouts, audit events, the signing
+	// certificate's days left. Nil is time.Now; tests pass a fixed one.
+	Clock func() time.Time
 }
 
 // Validate reports the first missing or unusable setting.
@@ -105,7 +109,7 @@ type Server struct {
 	rate     float64
 	burst    int
 	limits   *middleware.RateLimiterMemoryStore // nil: no rate limit
-	started  time.Time
+	now      func() time.Time
 	assetTag string
 	brand    *brand
 	messages catalog
@@ -142,7 +146,7 @@ func New(cfg Config) (*Server, error) {
 		pages:    pages,
 		rate:     cfg.RateLimit,
 		burst:    cfg.RateBurst,
-		started:  time.Now(),
+		now:      cfg.Clock,
 		assetTag: static.Version(),
 		brand:    newBrand(cfg),
 		messages: messages,
@@ -151,6 +155,9 @@ func New(cfg Config) (*Server, error) {
 		metrics:  cfg.Metrics,
 
 		signDiscovered: cfg.SignDiscovered,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.helpdesk.SessionIdle <= 0 {
 		s.helpdesk.SessionIdle = time.Hour
@@ -165,7 +172,7 @@ func New(cfg Config) (*Server, error) {
 		s.metrics = NewMetrics()
 	}
 	if ns, ok := s.signer.(interface{ NotAfter() time.Time }); ok {
-		if err := s.metrics.watchExpiry(ns.NotAfter); err != nil {
+		if err := s.metrics.watchExpiry(ns.NotAfter, s.now); err != nil {
 			return nil, err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,9 +43,9 @@ func (s *Server) linkByToken(c echo.Context) (store.Link, error) {
 }
 
 // visitEvent is the audit event of a visitor's request.
-func visitEvent(c echo.Context, kind string, linkID int64) store.Event {
+func (s *Server) visitEvent(c echo.Context, kind string, linkID int64) store.Event {
 	ua := c.Request().UserAgent()
-	return store.Event{LinkID: linkID, At: time.Now(), Kind: kind, UserAgent: ua, Device: deviceName(ua)}
+	return store.Event{LinkID: linkID, At: s.now(), Kind: kind, UserAgent: ua, Device: deviceName(ua)}
 }
 
 // activeLink is the link of the :token path parameter and the account it
@@ -56,7 +55,7 @@ func (s *Server) activeLink(c echo.Context) (store.Link, accountRequest, error) 
 	if err != nil {
 		return l, accountRequest{}, err
 	}
-	if st := l.State(time.Now()); st != store.LinkActive {
+	if st := l.State(s.now()); st != store.LinkActive {
 		return l, accountRequest{}, &store.GoneError{State: st}
 	}
 	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name})
@@ -75,7 +74,7 @@ func (s *Server) showLinkPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := db(c).RecordOpen(c.Request().Context(), l.ID, visitEvent(c, store.EventOpened, l.ID)); err != nil {
+	if err := db(c).RecordOpen(c.Request().Context(), l.ID, s.visitEvent(c, store.EventOpened, l.ID)); err != nil {
 		return err
 	}
 	view.forLink(c, c.Param("token"), data.LangParam)
@@ -114,8 +113,8 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ev := visitEvent(c, store.EventDownloaded, l.ID)
-	if _, err := db(c).RecordDownload(c.Request().Context(), l.TokenHash, time.Now(), ev); err != nil {
+	ev := s.visitEvent(c, store.EventDownloaded, l.ID)
+	if _, err := db(c).RecordDownload(c.Request().Context(), l.TokenHash, s.now(), ev); err != nil {
 		return err
 	}
 	if err := sendProfile(c, req.Addr, p.body); err != nil {
