@@ -3,7 +3,8 @@ package signing
 import (
 	"errors"
 	"testing"
-	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 // FuzzVerify feeds arbitrary bytes to Verify and IsSigned, which inspect runs
@@ -22,7 +23,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(plistContent())
 	f.Add([]byte("bplist00"))
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80})
-	roots, now := p.roots(), time.Now()
+	roots, now := p.roots(), timetest.Fixed()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		signed := IsSigned(data)
 		v, err := Verify(data, roots, now)
@@ -42,7 +43,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add(p.fullchain(), p.keyPEM(f))
 	f.Add(p.keyPEM(f), p.fullchain())
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), []byte(""))
-	now := time.Now()
+	now := timetest.Fixed()
 	f.Fuzz(func(t *testing.T, certPEM, keyPEM []byte) {
 		s, err := Load(certPEM, keyPEM, now)
 		if err != nil {

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 func TestLoad(t *testing.T) {
@@ -93,7 +95,7 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := Load(tt.certPEM, tt.keyPEM, time.Now())
+			s, err := Load(tt.certPEM, tt.keyPEM, timetest.Fixed())
 			if err != nil {
 				t.Fatalf("Load() = %v, want nil", err)
 			}

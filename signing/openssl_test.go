@@ -6,7 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 // requireOpenSSL skips the test when the openssl binary is missing.
@@ -19,8 +22,8 @@ func requireOpenSSL(t *testing.T) {
 
 // opensslVerify runs openssl cms -verify on signed and returns the content.
 // With caFile empty it checks the signature only (-noverify); otherwise it
-// also builds the chain to caFile, for any purpose, as Apple's basic X.509
-// policy does.
+// also builds the chain to caFile, at the fixed test time (-attime), as
+// Apple's basic X.509 policy does.
 func opensslVerify(t *testing.T, signed []byte, caFile string, extra ...string) ([]byte, error) {
 	t.Helper()
 	dir := t.TempDir()
@@ -30,7 +33,7 @@ func opensslVerify(t *testing.T, signed []byte, caFile string, extra ...string) 
 	if caFile == "" {
 		args = append(args, "-noverify")
 	} else {
-		args = append(args, "-CAfile", caFile)
+		args = append(args, "-CAfile", caFile, "-attime", strconv.FormatInt(timetest.Fixed().Unix(), 10))
 	}
 	args = append(args, extra...)
 	if err := runOpenSSL(args...); err != nil {

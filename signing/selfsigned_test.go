@@ -9,10 +9,12 @@ import (
 	"math/big"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 func TestNewSelfSigned(t *testing.T) {
-	now := time.Now()
+	now := timetest.Fixed()
 	serial := bytes.Repeat([]byte{0xab}, 16)
 	certPEM, keyPEM, err := NewSelfSigned("Example Mail Profiles", "Example Ltd", now, io.MultiReader(bytes.NewReader(serial), rand.Reader))
 	if err != nil {
@@ -45,7 +47,7 @@ func TestNewSelfSigned(t *testing.T) {
 	assertChain(t, "Chain()", s.Chain(), []*x509.Certificate{leaf})
 
 	content := plistContent()
-	signed, err := s.Sign(content)
+	signed, err := s.WithClock(timetest.Fixed).Sign(content)
 	if err != nil {
 		t.Fatalf("Sign() = %v, want nil", err)
 	}
@@ -87,7 +89,7 @@ func TestNewSelfSignedErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := NewSelfSigned(tt.cn, "", time.Now(), tt.rnd)
+			_, _, err := NewSelfSigned(tt.cn, "", timetest.Fixed(), tt.rnd)
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("NewSelfSigned(%q) = %v, want %v", tt.cn, err, tt.wantErr)
 			}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 func TestSignVerify(t *testing.T) {
@@ -21,7 +23,7 @@ func TestSignVerify(t *testing.T) {
 			if !IsSigned(signed) {
 				t.Errorf("IsSigned(signed) = false, want true")
 			}
-			now := time.Now()
+			now := timetest.Fixed()
 			v, err := Verify(signed, p.roots(), now)
 			if err != nil {
 				t.Fatalf("Verify() = %v, want nil", err)
@@ -40,8 +42,8 @@ func TestSignVerify(t *testing.T) {
 			if !v.NotAfter.Equal(p.leaf.NotAfter) {
 				t.Errorf("Verify() NotAfter = %v, want %v", v.NotAfter, p.leaf.NotAfter)
 			}
-			if d := now.Sub(v.SigningTime); d < -time.Minute || d > time.Minute {
-				t.Errorf("Verify() SigningTime = %v, want about %v", v.SigningTime, now)
+			if !v.SigningTime.Equal(now) {
+				t.Errorf("Verify() SigningTime = %v, want %v", v.SigningTime, now)
 			}
 
 			t.Run("openssl with CAfile", func(t *testing.T) {
@@ -77,7 +79,7 @@ func TestSignDeterministic(t *testing.T) {
 		t.Run(alg, func(t *testing.T) {
 			p := newTestPKI(t, pkiOptions{alg: alg})
 			s := p.signer(t)
-			at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+			at := timetest.Fixed()
 			sign := func(content []byte, now time.Time) []byte {
 				t.Helper()
 				signed, err := s.signAt(content, now)
@@ -105,15 +107,15 @@ func TestSignDeterministic(t *testing.T) {
 
 func TestSignLeafOnly(t *testing.T) {
 	p := newTestPKI(t, pkiOptions{})
-	s, err := Load(pemCerts(p.leaf), p.keyPEM(t), time.Now())
+	s, err := Load(pemCerts(p.leaf), p.keyPEM(t), timetest.Fixed())
 	if err != nil {
 		t.Fatalf("Load() = %v, want nil", err)
 	}
-	signed, err := s.Sign([]byte("content"))
+	signed, err := s.WithClock(timetest.Fixed).Sign([]byte("content"))
 	if err != nil {
 		t.Fatalf("Sign() = %v, want nil", err)
 	}
-	v, err := Verify(signed, nil, time.Now())
+	v, err := Verify(signed, nil, timetest.Fixed())
 	if err != nil {
 		t.Fatalf("Verify() = %v, want nil", err)
 	}
@@ -144,7 +146,7 @@ func TestSignConcurrent(t *testing.T) {
 						t.Errorf("Sign() = %v, want nil", err)
 						return
 					}
-					v, err := Verify(signed, p.roots(), time.Now())
+					v, err := Verify(signed, p.roots(), timetest.Fixed())
 					if err != nil {
 						t.Errorf("Verify() = %v, want nil", err)
 						return
@@ -190,7 +192,7 @@ func TestTamper(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tampered := bytes.Clone(signed)
 			tampered[tt.offset] ^= 0x01
-			v, err := Verify(tampered, p.roots(), time.Now())
+			v, err := Verify(tampered, p.roots(), timetest.Fixed())
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("Verify(tampered) = %v, want %v", err, tt.wantErr)
 			}

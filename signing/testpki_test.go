@@ -15,9 +15,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
-// testPKI is a throwaway root -> intermediate -> leaf hierarchy.
+// testPKI is a throwaway root -> intermediate -> leaf hierarchy, valid at
+// timetest.Fixed unless the options say otherwise.
 type testPKI struct {
 	root, intermediate, leaf          *x509.Certificate
 	rootKey, intermediateKey, leafKey crypto.Signer
@@ -70,11 +73,14 @@ func newTestPKI(t testing.TB, opts pkiOptions) *testPKI {
 	if opts.alg == "" {
 		opts.alg = "ecdsa"
 	}
+	// Around the fixed test time: a leaf of a few months, like a Let's
+	// Encrypt one, whose lifetime runs from the test's clock, not the
+	// machine's.
 	if opts.notBefore.IsZero() {
-		opts.notBefore = time.Now().Add(-time.Hour)
+		opts.notBefore = timetest.Fixed().Add(-time.Hour)
 	}
 	if opts.notAfter.IsZero() {
-		opts.notAfter = time.Now().Add(90 * 24 * time.Hour)
+		opts.notAfter = timetest.Fixed().Add(90 * 24 * time.Hour)
 	}
 	p := &testPKI{
 		rootKey:         testKey(t, opts.alg, opts.name+"root"),
@@ -141,13 +147,14 @@ func (p *testPKI) keyPEM(t testing.TB) []byte {
 	return pemPKCS8(t, p.leafKey)
 }
 
+// signer loads the hierarchy at the fixed test time and signs at it.
 func (p *testPKI) signer(t testing.TB) *Signer {
 	t.Helper()
-	s, err := Load(p.fullchain(), p.keyPEM(t), time.Now())
+	s, err := Load(p.fullchain(), p.keyPEM(t), timetest.Fixed())
 	if err != nil {
 		t.Fatalf("Load() = %v, want nil", err)
 	}
-	return s
+	return s.WithClock(timetest.Fixed)
 }
 
 func (p *testPKI) roots() *x509.CertPool {

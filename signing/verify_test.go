@@ -6,6 +6,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 func TestVerifyChain(t *testing.T) {
@@ -23,11 +25,11 @@ func TestVerifyChain(t *testing.T) {
 		wantExpired bool
 		checkErr    func(error) bool
 	}{
-		{name: "trusted root", roots: p.roots(), now: time.Now(), wantChainOK: true,
+		{name: "trusted root", roots: p.roots(), now: timetest.Fixed(), wantChainOK: true,
 			checkErr: func(err error) bool { return err == nil }},
-		{name: "no roots", roots: nil, now: time.Now(),
+		{name: "no roots", roots: nil, now: timetest.Fixed(),
 			checkErr: func(err error) bool { return err == nil }},
-		{name: "unknown root", roots: other.roots(), now: time.Now(),
+		{name: "unknown root", roots: other.roots(), now: timetest.Fixed(),
 			checkErr: func(err error) bool { return errors.As(err, new(x509.UnknownAuthorityError)) }},
 		{name: "after expiry", roots: p.roots(), now: p.leaf.NotAfter.Add(time.Hour), wantExpired: true,
 			checkErr: func(err error) bool {
@@ -80,7 +82,7 @@ func TestVerifyErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := Verify(tt.data, nil, time.Now())
+			v, err := Verify(tt.data, nil, timetest.Fixed())
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("Verify() = %v, want %v", err, tt.wantErr)
 			}
@@ -95,8 +97,12 @@ func TestVerifyErrors(t *testing.T) {
 // BER with indefinite lengths (-stream), and the two shapes devices refuse.
 func TestVerifyOpenSSL(t *testing.T) {
 	requireOpenSSL(t)
-	p := newTestPKI(t, pkiOptions{alg: "rsa"})
-	second := newTestPKI(t, pkiOptions{name: "Second "})
+	// openssl cms -sign stamps the machine's time, which cannot be given
+	// to it: the certificates are made valid then, and checked then.
+	now := timetest.Wall()
+	from, until := now.Add(-time.Hour), now.Add(90*24*time.Hour)
+	p := newTestPKI(t, pkiOptions{alg: "rsa", name: "Wall ", notBefore: from, notAfter: until})
+	second := newTestPKI(t, pkiOptions{name: "Wall Second ", notBefore: from, notAfter: until})
 	content := plistContent()
 	secondDir := t.TempDir()
 	twoSigners := []string{"-nodetach",
@@ -120,7 +126,7 @@ func TestVerifyOpenSSL(t *testing.T) {
 			if !IsSigned(signed) {
 				t.Errorf("IsSigned() = false, want true")
 			}
-			v, err := Verify(signed, p.roots(), time.Now())
+			v, err := Verify(signed, p.roots(), now)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Errorf("Verify() = %v, want %v", err, tt.wantErr)
