@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
 	"github.com/mailprofile/mailprofile/signing/signingtest"
@@ -34,16 +35,16 @@ func newRSASigner(b testing.TB) *signing.Signer {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
 		Subject:      pkix.Name{CommonName: "bench RSA signer"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
+		NotBefore:    timetest.Fixed().Add(-time.Hour),
+		NotAfter:     timetest.Fixed().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}
 	certPEM, keyPEM := signingtest.SelfSigned(b, key, tmpl)
-	s, err := signing.Load(certPEM, keyPEM, time.Now())
+	s, err := signing.Load(certPEM, keyPEM, timetest.Fixed())
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s
+	return s.WithClock(timetest.Fixed)
 }
 
 // BenchmarkDownload measures the whole handler: router, parsing, catalog
@@ -125,7 +126,7 @@ func newChainSigner(b testing.TB, alg string) *signing.Signer {
 	ca := func(serial int64, cn string) *x509.Certificate {
 		return &x509.Certificate{
 			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(48 * time.Hour),
+			NotBefore: timetest.Fixed().Add(-time.Hour), NotAfter: timetest.Fixed().Add(48 * time.Hour),
 			KeyUsage: x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
 		}
 	}
@@ -134,7 +135,7 @@ func newChainSigner(b testing.TB, alg string) *signing.Signer {
 	inter := issue(ca(2, "bench intermediate"), root, interKey, rootKey)
 	leaf := issue(&x509.Certificate{
 		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "bench signer"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		NotBefore: timetest.Fixed().Add(-time.Hour), NotAfter: timetest.Fixed().Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature,
 	}, inter, leafKey, interKey)
 	keyDER, err := x509.MarshalPKCS8PrivateKey(leafKey)
@@ -145,11 +146,11 @@ func newChainSigner(b testing.TB, alg string) *signing.Signer {
 	for _, c := range []*x509.Certificate{leaf, inter} {
 		certPEM = append(certPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
 	}
-	s, err := signing.Load(certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), time.Now())
+	s, err := signing.Load(certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), timetest.Fixed())
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s
+	return s.WithClock(timetest.Fixed)
 }
 
 // BenchmarkBuildAndSign is the work of one uncached signed download

@@ -11,6 +11,7 @@ import (
 
 	"howett.net/plist"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/provider/discover"
@@ -96,7 +97,7 @@ func TestSignaturePolicy(t *testing.T) {
 				if !bytes.HasPrefix(body, []byte("<?xml")) {
 					t.Fatalf("profile starts %.20q, want an unsigned XML plist", body)
 				}
-				if _, err := signing.Verify(body, nil, time.Now()); err == nil {
+				if _, err := signing.Verify(body, nil, timetest.Fixed()); err == nil {
 					t.Error("signing.Verify accepted an unsigned profile")
 				}
 			}

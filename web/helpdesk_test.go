@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/signing"
 	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/store/storetest"
@@ -126,7 +127,7 @@ func addAgent(t *testing.T, st *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CreateUser(context.Background(), testAgent, hash, time.Now()); err != nil {
+	if err := st.CreateUser(context.Background(), testAgent, hash, timetest.Fixed()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -198,7 +199,7 @@ func TestHelpdeskFlow(t *testing.T) {
 				if dl.Code != http.StatusOK || dl.Header().Get("Content-Type") != profileContentType {
 					t.Fatalf("download %d: %d %s", i+1, dl.Code, dl.Body)
 				}
-				if _, err := signing.Verify(dl.Body.Bytes(), nil, time.Now()); err != nil {
+				if _, err := signing.Verify(dl.Body.Bytes(), nil, timetest.Fixed()); err != nil {
 					t.Fatalf("downloaded profile: %v", err)
 				}
 			}
@@ -252,7 +253,7 @@ func TestHelpdeskRevokeAndExpiry(t *testing.T) {
 	}
 	// An expired link.
 	tok2, hash2, _ := store.NewToken()
-	now := time.Now()
+	now := timetest.Fixed()
 	if _, err := st.CreateLink(context.Background(), store.Link{TokenHash: hash2, Email: "x@btinternet.com", Type: "imap", CreatedBy: testAgent,
 		CreatedAt: now.Add(-48 * time.Hour), ExpiresAt: now.Add(-time.Hour), MaxDownloads: 3}); err != nil {
 		t.Fatal(err)
@@ -330,7 +331,7 @@ func TestHelpdeskAuthentication(t *testing.T) {
 		t.Errorf("signed-in agent: %d", rec.Code)
 	}
 	tok, hash, _ := store.NewToken()
-	now := time.Now()
+	now := timetest.Fixed()
 	_ = st.CreateSession(context.Background(), store.Session{IDHash: hash, UserName: testAgent, CSRFToken: "x", CreatedAt: now.Add(-13 * time.Hour), LastSeen: now.Add(-time.Minute), ExpiresAt: now.Add(-time.Hour)})
 	tok2, hash2, _ := store.NewToken()
 	_ = st.CreateSession(context.Background(), store.Session{IDHash: hash2, UserName: testAgent, CSRFToken: "x", CreatedAt: now.Add(-3 * time.Hour), LastSeen: now.Add(-2 * time.Hour), ExpiresAt: now.Add(time.Hour)})

@@ -18,6 +18,7 @@ import (
 
 	"howett.net/plist"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
 	"github.com/mailprofile/mailprofile/store"
@@ -423,7 +424,7 @@ func newHostileServer(t *testing.T) *hostileServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := timetest.Fixed()
 	h.session, h.csrf = token, "hostile-test-csrf"
 	if err := st.CreateSession(context.Background(), store.Session{IDHash: hash, UserName: testAgent, CSRFToken: h.csrf,
 		CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
@@ -454,7 +455,7 @@ func (h *hostileServer) addLink(t *testing.T, email, name, typ string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := timetest.Fixed()
 	if _, err := h.st.CreateLink(context.Background(), store.Link{TokenHash: hash, Email: email, Name: name, Type: typ,
 		CreatedBy: testAgent, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), MaxDownloads: 1 << 30}); err != nil {
 		t.Fatalf("CreateLink(%q, %q): %v", email, name, err)
@@ -685,7 +686,7 @@ func checkDownload(t *testing.T, label string, body []byte, cd string, want acco
 		t.Errorf("%s: 200 download for type %q: %v", label, want.typ, err)
 		return
 	}
-	v, err := signing.Verify(body, nil, time.Now())
+	v, err := signing.Verify(body, nil, timetest.Fixed())
 	if err != nil || !v.SignatureOK {
 		t.Errorf("%s: signing.Verify = %+v, %v; want a good signature", label, v, err)
 		return
@@ -1027,7 +1028,7 @@ func rawRequest(t *testing.T, addr, req string) (int, http.Header, string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = conn.SetDeadline(timetest.Wall().Add(10 * time.Second)) // the kernel's clock
 	if _, err := io.WriteString(conn, req); err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/signing"
@@ -49,10 +49,11 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// newSigner makes a real self-signed ECDSA signer, as serve does.
+// newSigner makes a real self-signed ECDSA signer, as serve does, made
+// and signing at the fixed test time.
 func newSigner(t testing.TB) *signing.Signer {
 	t.Helper()
-	now := time.Now()
+	now := timetest.Fixed()
 	certPEM, keyPEM, err := signing.NewSelfSigned("test signing", "Example ISP", now, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func newSigner(t testing.TB) *signing.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s.WithClock(timetest.Fixed)
 }
 
 func newCatalog(t testing.TB) *provider.Catalog {
@@ -86,6 +87,7 @@ func newTestServer(t testing.TB, modify func(*Config)) testServer {
 		Finder:  newCatalog(t),
 		Signer:  newSigner(t),
 		Profile: testOptions,
+		Clock:   timetest.Fixed,
 	}
 	if modify != nil {
 		modify(&cfg)
@@ -123,7 +125,7 @@ func profileURL(email, typ, name string) string {
 // plist inside.
 func verifyProfile(t *testing.T, body []byte) []byte {
 	t.Helper()
-	v, err := signing.Verify(body, nil, time.Now())
+	v, err := signing.Verify(body, nil, timetest.Fixed())
 	if err != nil {
 		t.Fatalf("signing.Verify: %v", err)
 	}
