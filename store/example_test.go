@@ -33,7 +33,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	now := time.Now()
+	// Every call takes the time: the server passes its clock's, a test
+	// or an example a fixed one.
+	now := time.Date(2026, time.December, 1, 9, 0, 0, 0, time.UTC)
 	l, err := s.CreateLink(ctx, store.Link{
 		TokenHash: hash, Email: "bob@btinternet.com", Type: store.TypeIMAP, CreatedBy: "alice",
 		CreatedAt: now, ExpiresAt: now.Add(7 * 24 * time.Hour), MaxDownloads: 1,
@@ -44,9 +46,9 @@ func Example() {
 
 	// The customer's iPhone downloads the profile, then tries again.
 	ev := store.Event{UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)", Device: "iPhone"}
-	l, err = s.RecordDownload(ctx, store.HashToken(token), time.Now(), ev)
+	l, err = s.RecordDownload(ctx, store.HashToken(token), now.Add(time.Hour), ev)
 	fmt.Println(l.Downloads, err)
-	_, err = s.RecordDownload(ctx, store.HashToken(token), time.Now(), ev)
+	_, err = s.RecordDownload(ctx, store.HashToken(token), now.Add(2*time.Hour), ev)
 	var gone *store.GoneError
 	fmt.Println(errors.Is(err, store.ErrGone), errors.As(err, &gone) && gone.State == store.LinkUsedUp)
 

@@ -27,6 +27,7 @@ import (
 	"github.com/letsencrypt/pebble/v2/va"
 	"github.com/letsencrypt/pebble/v2/wfe"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
@@ -134,7 +135,7 @@ func tlsPair(t *testing.T, serial int64, notAfter time.Time) (*x509.Certificate,
 		SerialNumber: big.NewInt(serial),
 		Subject:      pkix.Name{CommonName: "127.0.0.1"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-2 * time.Hour),
+		NotBefore:    timetest.Wall().Add(-2 * time.Hour), // for the server and a TLS client, which read the clock
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -150,7 +151,7 @@ func tlsPair(t *testing.T, serial int64, notAfter time.Time) (*x509.Certificate,
 
 // TestServeTLSFiles serves HTTPS with --tls-cert and --tls-key.
 func TestServeTLSFiles(t *testing.T) {
-	leaf, certPEM, keyPEM := tlsPair(t, 42, time.Now().Add(time.Hour))
+	leaf, certPEM, keyPEM := tlsPair(t, 42, timetest.Wall().Add(time.Hour)) // the server checks it at start
 	dir := t.TempDir()
 	certFile, keyFile, openKey := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key"), filepath.Join(dir, "open.key")
 	writeFile(t, certFile, string(certPEM), 0o644)
@@ -193,9 +194,10 @@ func TestServeTLSFiles(t *testing.T) {
 func TestServeReloadTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key")
-	first, firstCert, firstKey := tlsPair(t, 1, time.Now().Add(time.Hour))
-	second, secondCert, secondKey := tlsPair(t, 2, time.Now().Add(48*time.Hour))
-	_, expiredCert, expiredKey := tlsPair(t, 3, time.Now().Add(-time.Hour))
+	// The running server checks each pair against its clock at SIGHUP.
+	first, firstCert, firstKey := tlsPair(t, 1, timetest.Wall().Add(time.Hour))
+	second, secondCert, secondKey := tlsPair(t, 2, timetest.Wall().Add(48*time.Hour))
+	_, expiredCert, expiredKey := tlsPair(t, 3, timetest.Wall().Add(-time.Hour))
 	writeFile(t, certFile, string(firstCert), 0o644)
 	writeFile(t, keyFile, string(firstKey), 0o600)
 	s := startServer(t, filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile)

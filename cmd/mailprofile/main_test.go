@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
 )
@@ -55,7 +55,8 @@ func TestGenerate(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("generate exit %d: %s", r.code, r.stderr)
 	}
-	v, err := signing.Verify([]byte(r.stdout), nil, time.Now())
+	// generate signs at the machine's time, with a certificate it made then.
+	v, err := signing.Verify([]byte(r.stdout), nil, timetest.Wall())
 	if err != nil {
 		t.Fatalf("generated profile does not verify: %v", err)
 	}
@@ -74,7 +75,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatalf("generate -o exit %d: %s", r.code, r.stderr)
 	}
 	body, _ := os.ReadFile(out)
-	v2, err := signing.Verify(body, nil, time.Now())
+	v2, err := signing.Verify(body, nil, timetest.Wall())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestGenerate(t *testing.T) {
 
 	// The same address twice gives byte-identical content.
 	r2 := runCmd(t, envm, "generate", "--email", "someone@btinternet.com")
-	v3, _ := signing.Verify([]byte(r2.stdout), nil, time.Now())
+	v3, _ := signing.Verify([]byte(r2.stdout), nil, timetest.Wall())
 	if !bytes.Equal(v3.Content, v.Content) {
 		t.Error("the same address gave different plist content")
 	}
@@ -236,7 +237,7 @@ func TestSigningFiles(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}
-			v, err := signing.Verify([]byte(r.stdout), nil, time.Now())
+			v, err := signing.Verify([]byte(r.stdout), nil, timetest.Wall()) // generate signed at the machine's time
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -291,7 +292,7 @@ func TestOperatorChainOpenSSL(t *testing.T) {
 			rootPEM, _ := os.ReadFile(chain.root)
 			pool := x509.NewCertPool()
 			pool.AppendCertsFromPEM(rootPEM)
-			v, err := signing.Verify(body, pool, time.Now())
+			v, err := signing.Verify(body, pool, timetest.Wall()) // openssl made the chain from the machine's clock
 			if err != nil || !v.ChainOK {
 				t.Errorf("signing.Verify with the root: %v, chain %v", err, v.ChainErr)
 			}

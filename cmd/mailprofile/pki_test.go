@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
 
@@ -90,9 +90,10 @@ func expiredPair(t *testing.T) (certPath, keyPath string) {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(7),
 		Subject:      pkix.Name{CommonName: "expired signer"},
-		NotBefore:    time.Now().AddDate(-2, 0, 0),
-		NotAfter:     time.Now().AddDate(0, 0, -1),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
+		// Expired by the machine's clock, which the binary checks it against.
+		NotBefore: timetest.Wall().AddDate(-2, 0, 0),
+		NotAfter:  timetest.Wall().AddDate(0, 0, -1),
+		KeyUsage:  x509.KeyUsageDigitalSignature,
 	}
 	certPEM, keyPEM := signingtest.SelfSigned(t, key, tmpl)
 	dir := t.TempDir()

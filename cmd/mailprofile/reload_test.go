@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/signing"
 )
 
@@ -24,9 +25,9 @@ import (
 // deadline only bounds a hung test; nothing is asserted about time.
 func waitLog(t *testing.T, s *server, substr string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := timetest.Wall().Add(30 * time.Second) // bounds a hung test against the running server
 	for strings.Count(s.logs.all(), substr) < n {
-		if time.Now().After(deadline) {
+		if timetest.Wall().After(deadline) {
 			t.Fatalf("the log never held %q %d times:\n%s", substr, n, s.logs.all())
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -66,7 +67,7 @@ func downloadSigner(client *http.Client, base, email string) (string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("status %d: %s", resp.StatusCode, body)
 	}
-	v, err := signing.Verify(body, nil, time.Now())
+	v, err := signing.Verify(body, nil, timetest.Wall()) // the server signs at the machine's time
 	if err != nil {
 		return "", err
 	}
@@ -166,7 +167,7 @@ func TestServeReloadSigner(t *testing.T) {
 	// workers have ended.
 	seenAtLeast := func(fp string, n int) {
 		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := timetest.Wall().Add(60 * time.Second) // bounds a hung test
 		for {
 			mu.Lock()
 			got := seen[fp]
@@ -174,7 +175,7 @@ func TestServeReloadSigner(t *testing.T) {
 			if got >= n {
 				return
 			}
-			if time.Now().After(deadline) {
+			if timetest.Wall().After(deadline) {
 				t.Fatalf("only %d downloads signed by %s", got, fp)
 			}
 			time.Sleep(5 * time.Millisecond)
@@ -332,7 +333,7 @@ func expiryDays(t *testing.T, s *server) float64 {
 func TestReloadingSignerConcurrent(t *testing.T) {
 	dir := t.TempDir()
 	certPath, keyPath := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	now := time.Now()
+	now := timetest.Wall() // the reloading signer signs at the machine's time, as serve's does
 	newPair := func(name string) {
 		t.Helper()
 		certPEM, keyPEM, err := signing.NewSelfSigned(name, "Example ISP", now, rand.Reader)

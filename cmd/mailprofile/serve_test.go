@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/signing"
 )
 
@@ -69,6 +70,10 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json"}, args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MAILPROFILE_DISCOVERY=false"}
+	if off, ok := os.LookupEnv("MAILPROFILE_TIMETRAVEL_OFFSET"); ok {
+		// scripts/timetravel: the server keeps the test's clock.
+		cmd.Env = append(cmd.Env, "MAILPROFILE_TIMETRAVEL_OFFSET="+off)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +188,7 @@ func signerFingerprint(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := signing.Verify(body, nil, time.Now())
+	v, err := signing.Verify(body, nil, timetest.Wall()) // the server signs at the machine's time
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 )
 
@@ -27,6 +28,8 @@ func cacheEnv(t testing.TB, delay time.Duration) (*testEnv, *Discoverer) {
 
 func TestCache(t *testing.T) {
 	e, d := cacheEnv(t, 0)
+	clock := timetest.NewClock()
+	d.cache.now = clock.Now
 	addr := mustAddr(t, "a@cache.test")
 	for i := range 3 {
 		if _, err := d.Find(context.Background(), addr, profile.IMAP); err != nil {
@@ -41,7 +44,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("Discover(CACHE.test.) cached = %v, found = %v; want both", res.Cached, res.Found())
 	}
 	// Past the TTL the domain is asked again.
-	d.cache.now = func() time.Time { return time.Now().Add(DefaultFoundTTL + time.Minute) }
+	clock.Advance(DefaultFoundTTL + time.Minute)
 	if _, err := d.Find(context.Background(), addr, profile.POP); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +52,6 @@ func TestCache(t *testing.T) {
 		t.Errorf("lookup after the TTL: %d fetches in all, want 2", n)
 	}
 	d.Forget("cache.test")
-	d.cache.now = time.Now
 	d.Find(context.Background(), addr, profile.IMAP)
 	if n := e.web.count(cachePath); n != 3 {
 		t.Errorf("lookup after Forget: %d fetches in all, want 3", n)

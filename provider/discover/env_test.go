@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 // testCA issues server certificates for whatever name a client asks for,
@@ -40,8 +42,8 @@ func newTestCA(t testing.TB) *testCA {
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "discover test root"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
+		NotBefore:             timetest.Wall().Add(-time.Hour), // checked by crypto/tls, at the machine's time
+		NotAfter:              timetest.Wall().Add(time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -70,8 +72,8 @@ func (ca *testCA) leaf(name string) (*tls.Certificate, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(int64(len(ca.leafs) + 2)),
 		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotBefore:    timetest.Wall().Add(-time.Hour), // as the root's
+		NotAfter:     timetest.Wall().Add(time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
