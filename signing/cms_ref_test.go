@@ -144,14 +144,7 @@ func contentLengths(t testing.TB, der []byte) []int {
 func sameAsPKCS7(t *testing.T, s *Signer, content []byte) []byte {
 	t.Helper()
 	want := pkcs7Sign(t, s, content)
-	p7, err := pkcs7.Parse(want)
-	if err != nil {
-		t.Fatalf("pkcs7.Parse(pkcs7 output) = %v", err)
-	}
-	var signingTime time.Time
-	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &signingTime); err != nil {
-		t.Fatalf("pkcs7 signingTime: %v", err)
-	}
+	signingTime := pkcs7SigningTime(t, want)
 	attrs, sig := signedParts(t, want)
 	// The walk found what pkcs7 signed: its signature verifies over it.
 	if err := s.leaf.CheckSignature(sigAlgFor(s), attrs, sig); err != nil {
@@ -166,6 +159,21 @@ func sameAsPKCS7(t *testing.T, s *Signer, content []byte) []byte {
 	}
 	requireSameBytes(t, got, want)
 	return got
+}
+
+// pkcs7SigningTime is the signing time pkcs7 wrote into der: the
+// machine's, which it cannot be given.
+func pkcs7SigningTime(t testing.TB, der []byte) time.Time {
+	t.Helper()
+	p7, err := pkcs7.Parse(der)
+	if err != nil {
+		t.Fatalf("pkcs7.Parse(pkcs7 output) = %v", err)
+	}
+	var at time.Time
+	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &at); err != nil {
+		t.Fatalf("pkcs7 signingTime: %v", err)
+	}
+	return at
 }
 
 // sigAlgFor is the x509 name of the algorithm that signs the attributes.

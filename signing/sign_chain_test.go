@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"testing"
-	"time"
 
 	"go.mozilla.org/pkcs7"
 )
@@ -41,15 +40,7 @@ func TestSignSameAsAddSignerChain(t *testing.T) {
 			content := plistContent()
 			// pkcs7 stamps the machine's clock: sign at the time it wrote.
 			want := signWithChain(t, p, content)
-			w, err := pkcs7.Parse(want)
-			if err != nil {
-				t.Fatalf("pkcs7.Parse(AddSignerChain) = %v", err)
-			}
-			var at time.Time
-			if err := w.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &at); err != nil {
-				t.Fatalf("pkcs7 signingTime: %v", err)
-			}
-			got, err := s.signAt(content, at)
+			got, err := s.signAt(content, pkcs7SigningTime(t, want))
 			if err != nil {
 				t.Fatalf("signAt() = %v, want nil", err)
 			}
@@ -59,6 +50,10 @@ func TestSignSameAsAddSignerChain(t *testing.T) {
 			g, err := pkcs7.Parse(got)
 			if err != nil {
 				t.Fatalf("pkcs7.Parse(Sign()) = %v", err)
+			}
+			w, err := pkcs7.Parse(want)
+			if err != nil {
+				t.Fatalf("pkcs7.Parse(AddSignerChain) = %v", err)
 			}
 			if !bytes.Equal(g.Content, w.Content) {
 				t.Errorf("content differs")
