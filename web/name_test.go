@@ -10,52 +10,36 @@ import (
 
 	"howett.net/plist"
 
+	"github.com/mailprofile/mailprofile/internal/nametest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/store"
 )
-
-// nameCases are display names as typed and what every entry point must
-// make of them: the name kept (want, "" for none) or the error wantErr.
-var nameCases = []struct {
-	name    string
-	in      string
-	want    string
-	wantErr string
-}{
-	{name: "spaces around", in: "  Ann  ", want: "Ann"},
-	{name: "tab and ideographic space around", in: "\tAnn\u3000", want: "Ann"},
-	{name: "only spaces", in: "   ", want: ""},
-	{name: "line separator", in: "Ann\u2028", wantErr: "the name contains a control character or line break"},
-	{name: "paragraph separator alone", in: "\u2029", wantErr: "the name contains a control character or line break"},
-	{name: "BOM first", in: "\ufeffAnn", wantErr: "the name contains a control character or line break"},
-	{name: "BOM inside", in: "A\ufeffnn", wantErr: "the name contains a control character or line break"},
-}
 
 // TestNameOnPagesDownloadAndAPI: the review page, the download and the
 // API make the same of a name.
 func TestNameOnPagesDownloadAndAPI(t *testing.T) {
 	s := newTestServer(t, nil)
-	for _, tt := range nameCases {
-		t.Run(tt.name, func(t *testing.T) {
-			q := url.Values{"email": {"someone@btinternet.com"}, "type": {"imap"}, "name": {tt.in}}.Encode()
-			wantQuery := accountRequest{Addr: mustAddr(t, "someone@btinternet.com"), Proto: "imap", Name: tt.want}.query()
+	for _, tt := range nametest.Cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			q := url.Values{"email": {"someone@btinternet.com"}, "type": {"imap"}, "name": {tt.In}}.Encode()
+			wantQuery := accountRequest{Addr: mustAddr(t, "someone@btinternet.com"), Proto: "imap", Name: tt.Want}.query()
 
 			setup := s.get(t, "/setup?"+q)
 			download := s.get(t, "/profile?"+q)
 			api := s.get(t, "/api/v1/settings?"+q)
-			if tt.wantErr != "" {
-				if setup.Code != http.StatusBadRequest || !strings.Contains(setup.Body.String(), sentence(tt.wantErr)) {
-					t.Errorf("GET /setup: %d, want 400 with %q", setup.Code, sentence(tt.wantErr))
+			if tt.WantErr != "" {
+				if setup.Code != http.StatusBadRequest || !strings.Contains(setup.Body.String(), sentence(tt.WantErr)) {
+					t.Errorf("GET /setup: %d, want 400 with %q", setup.Code, sentence(tt.WantErr))
 				}
-				if download.Code != http.StatusBadRequest || !strings.Contains(download.Body.String(), sentence(tt.wantErr)) {
-					t.Errorf("GET /profile: %d, want 400 with %q", download.Code, sentence(tt.wantErr))
+				if download.Code != http.StatusBadRequest || !strings.Contains(download.Body.String(), sentence(tt.WantErr)) {
+					t.Errorf("GET /profile: %d, want 400 with %q", download.Code, sentence(tt.WantErr))
 				}
 				var body struct {
 					Error struct{ Message, Field string }
 				}
 				if err := json.Unmarshal(api.Body.Bytes(), &body); err != nil || api.Code != http.StatusBadRequest ||
-					body.Error.Message != tt.wantErr || body.Error.Field != "name" {
-					t.Errorf("GET /api/v1/settings: %d %s, want 400 with %q for the name", api.Code, api.Body, tt.wantErr)
+					body.Error.Message != tt.WantErr || body.Error.Field != "name" {
+					t.Errorf("GET /api/v1/settings: %d %s, want 400 with %q for the name", api.Code, api.Body, tt.WantErr)
 				}
 				return
 			}
@@ -65,8 +49,8 @@ func TestNameOnPagesDownloadAndAPI(t *testing.T) {
 			if download.Code != http.StatusOK {
 				t.Fatalf("GET /profile: %d %s", download.Code, download.Body)
 			}
-			if got := accountName(t, verifyProfile(t, download.Body.Bytes())); got != tt.want {
-				t.Errorf("GET /profile: EmailAccountName %q, want %q", got, tt.want)
+			if got := accountName(t, verifyProfile(t, download.Body.Bytes())); got != tt.Want {
+				t.Errorf("GET /profile: EmailAccountName %q, want %q", got, tt.Want)
 			}
 			var got apiSettings
 			if err := json.Unmarshal(api.Body.Bytes(), &got); err != nil || api.Code != http.StatusOK || len(got.Accounts) != 1 {
@@ -87,22 +71,22 @@ func TestNameOnHelpdeskLinkForm(t *testing.T) {
 	s := newTestServer(t, withHelpdesk(st))
 	b := newClient(t, s)
 	b.signIn(testAgent, testPasswd)
-	for _, tt := range nameCases {
-		t.Run(tt.name, func(t *testing.T) {
-			email := strings.ReplaceAll(tt.name, " ", "-") + "@btinternet.com"
-			rec := b.post("/admin/links", url.Values{"csrf": {b.sessionCSRF()}, "email": {email}, "name": {tt.in}})
+	for _, tt := range nametest.Cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			email := strings.ReplaceAll(tt.Name, " ", "-") + "@btinternet.com"
+			rec := b.post("/admin/links", url.Values{"csrf": {b.sessionCSRF()}, "email": {email}, "name": {tt.In}})
 			links, err := st.Links(context.Background(), store.LinkFilter{Email: email})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.wantErr != "" {
-				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), sentence(tt.wantErr)) || len(links) != 0 {
-					t.Errorf("POST /admin/links: %d with %d links kept, want 400 with %q", rec.Code, len(links), sentence(tt.wantErr))
+			if tt.WantErr != "" {
+				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), sentence(tt.WantErr)) || len(links) != 0 {
+					t.Errorf("POST /admin/links: %d with %d links kept, want 400 with %q", rec.Code, len(links), sentence(tt.WantErr))
 				}
 				return
 			}
-			if rec.Code != http.StatusCreated || len(links) != 1 || links[0].Name != tt.want {
-				t.Errorf("POST /admin/links: %d, links %+v; want 201 and one link named %q", rec.Code, links, tt.want)
+			if rec.Code != http.StatusCreated || len(links) != 1 || links[0].Name != tt.Want {
+				t.Errorf("POST /admin/links: %d, links %+v; want 201 and one link named %q", rec.Code, links, tt.Want)
 			}
 		})
 	}
