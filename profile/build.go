@@ -128,7 +128,7 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if err := acct.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid account: %w", err)
 	}
-	if err := checkText(acct.Name, MaxNameLen); err != nil {
+	if err := checkName(acct.Name); err != nil {
 		return nil, fmt.Errorf("invalid account name: %w", err)
 	}
 	ids := deriveIdentifiers(opts.IdentifierPrefix, opts.Secret, acct)

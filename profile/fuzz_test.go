@@ -7,11 +7,14 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzParseName checks the display-name validator: what it accepts is
-// kept exactly, is valid UTF-8 of at most MaxNameLen characters without
-// control characters, and builds into a profile that parses back to it.
+// FuzzParseName checks the display-name validator: what it accepts is the
+// input with the white space around it trimmed, is valid UTF-8 of at most
+// MaxNameLen characters without control characters, line breaks or
+// U+FEFF, is accepted again unchanged, and builds into a profile that
+// parses back to it.
 func FuzzParseName(f *testing.F) {
-	for _, s := range []string{"", "Some One", `Tom & "Jerry" <script>`, "Ren\u00e9e", "a\x07b", "\xff", "Some\u2028One", strings.Repeat("😀", 100)} {
+	for _, s := range []string{"", "Some One", `Tom & "Jerry" <script>`, "Ren\u00e9e", "a\x07b", "\xff", "Some\u2028One", strings.Repeat("😀", 100),
+		"  Some One  ", "   ", "\t", "\u3000\u00a0", "Some One\u2029", "\ufeffSome One", "Some\ufeffOne", " \u2028 "} {
 		f.Add(s)
 	}
 	addr := Address{Local: "someone", Domain: "example.com"}
@@ -24,11 +27,14 @@ func FuzzParseName(f *testing.F) {
 			}
 			return
 		}
-		if name != s {
-			t.Fatalf("ParseName(%q) = %q, want it unchanged", s, name)
+		if name != strings.Trim(s, " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000") {
+			t.Fatalf("ParseName(%q) = %q, want it with only the white space around it trimmed", s, name)
 		}
-		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameLen || strings.ContainsAny(name, "\x00\r\n\x7f") {
+		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameLen || strings.ContainsAny(name, "\x00\t\r\n\x7f\u0085\u2028\u2029\ufeff") {
 			t.Fatalf("ParseName(%q) accepted a name it should refuse", s)
+		}
+		if again, err := ParseName(name); err != nil || again != name {
+			t.Fatalf("ParseName(%q) = %q, %v; want %q accepted unchanged", name, again, err, name)
 		}
 		acct := Account{Address: addr, Name: name, Protocol: IMAP,
 			Incoming: Server{Host: "imap.example.com", Port: 993, UseSSL: true, Auth: AuthPassword, Username: addr.String()},

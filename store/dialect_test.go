@@ -24,19 +24,3 @@ func TestRebind(t *testing.T) {
 		})
 	}
 }
-
-func TestRedactURL(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{in: "postgres://u:pw@host/db", want: "postgres://u:xxxxx@host/db"},
-		{in: "postgres://u:pw@[::1/db", want: "postgres://u:xxxxx@[::1/db"},
-		{in: "postgres://host/db", want: "postgres://host/db"},
-		{in: "nonsense", want: "nonsense"},
-	}
-	for _, tt := range tests {
-		if got := redactURL(tt.in); got != tt.want {
-			t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -61,16 +62,23 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact returns err with every occurrence of secret in its message replaced.
-func redact(err error, secret string) error {
-	if err == nil || secret == "" {
-		return err
+// redact returns err with every occurrence of each secret in its message
+// replaced, the longest first, so that no part of one is left behind.
+func redact(err error, secrets ...string) error {
+	if err == nil {
+		return nil
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, secret) {
+	sorted := slices.SortedFunc(slices.Values(secrets), func(a, b string) int { return len(b) - len(a) })
+	for _, secret := range sorted {
+		if secret != "" {
+			msg = strings.ReplaceAll(msg, secret, mask)
+		}
+	}
+	if msg == err.Error() {
 		return err
 	}
-	return &redactedError{err: err, msg: strings.ReplaceAll(msg, secret, "xxxxx")}
+	return &redactedError{err: err, msg: msg}
 }
 
 // fail turns a driver error into the error the store returns: wrapped in
@@ -80,7 +88,7 @@ func (s *Store) fail(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	err = redact(err, s.secret)
+	err = redact(err, s.secrets...)
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) || errors.Is(err, ErrGone) || errors.Is(err, ErrUnavailable) {
 		return err
 	}

@@ -36,7 +36,7 @@ type Store struct {
 	db      *sql.DB // every write, and reads on PostgreSQL
 	rdb     *sql.DB // reads outside transactions (a separate pool on SQLite)
 	dialect string
-	secret  string // the database password, removed from every error
+	secrets []string // the database passwords, removed from every error
 }
 
 // Open opens the store and brings its schema up to date.
@@ -58,7 +58,9 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		s, err = openPostgres(databaseURL)
 	default:
-		return nil, fmt.Errorf("store: --database-url must start with postgres:// or postgresql:// (or be empty for SQLite), got %q", redactURL(databaseURL))
+		// Nothing of the value is shown: it may be a password, or a
+		// keyword=value connection string that holds one.
+		return nil, errors.New("store: --database-url must start with postgres:// or postgresql:// (or be empty for SQLite)")
 	}
 	if err != nil {
 		return nil, err
@@ -115,19 +117,16 @@ func openSQLite(path string) (*Store, error) {
 }
 
 func openPostgres(databaseURL string) (*Store, error) {
-	u, err := url.Parse(databaseURL)
+	pu, err := parsePostgresURL(databaseURL)
 	if err != nil {
-		// url.Parse quotes the whole URL, password included, in its error.
-		return nil, fmt.Errorf("store: --database-url is not a valid URL: %s", redactURL(databaseURL))
+		return nil, err
 	}
-	secret, _ := u.User.Password()
 	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("store: --database-url %s: %w", u.Redacted(), redact(err, secret))
+		return nil, fmt.Errorf("store: --database-url %s: %w", pu.public, redact(err, pu.secrets...))
 	}
-	if secret == "" {
-		secret = cfg.Password // from PGPASSWORD or a password file
-	}
+	// The passwords in use: from the URL, PGPASSWORD or a password file.
+	secrets := append(pu.secrets, cfg.Password)
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = defaultConnectTimeout
 	}
@@ -136,25 +135,7 @@ func openPostgres(databaseURL string) (*Store, error) {
 	db.SetMaxOpenConns(10)
 	db.SetMaxIdleConns(5)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, rdb: db, dialect: Postgres, secret: secret}, nil
-}
-
-// redactURL hides the password of a URL-like string, even one url.Parse
-// rejects.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return "(not shown)"
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if user, _, ok := strings.Cut(rest[:at], ":"); ok {
-			return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
-		}
-	}
-	return scheme + "://" + rest
+	return &Store{db: db, rdb: db, dialect: Postgres, secrets: secrets}, nil
 }
 
 // Close closes the database.
@@ -172,7 +153,7 @@ func (s *Store) Close() error {
 // ErrUnavailable when it cannot.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
-		return &unavailableError{fmt.Errorf("ping %s: %w", s.dialect, redact(err, s.secret))}
+		return &unavailableError{fmt.Errorf("ping %s: %w", s.dialect, redact(err, s.secrets...))}
 	}
 	return nil
 }

@@ -120,10 +120,10 @@ func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map
 		MaxDays: maxLinkDays, MaxDL: maxLinkDownloads}
 	if len(links) > linksPerPage {
 		links = links[:linksPerPage]
-		v.NextURL = pageURL(q, page+1)
+		v.NextURL = pageURL(f, v.State, page+1)
 	}
 	if page > 1 {
-		v.PrevURL = pageURL(q, page-1)
+		v.PrevURL = pageURL(f, v.State, page-1)
 	}
 	for _, l := range links {
 		v.Links = append(v.Links, linkRow{Link: l, State: l.State(now).String()})
@@ -133,11 +133,14 @@ func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map
 	return s.renderAdmin(c, status, "admin_links.html", data)
 }
 
-func pageURL(q url.Values, page int) string {
+// pageURL is the address of another page of the links shown with filter
+// f: its search values as the search fields show them (trimmed and
+// bounded), never the raw query.
+func pageURL(f store.LinkFilter, state string, page int) string {
 	v := url.Values{}
-	for _, k := range []string{"q", "agent", "state"} {
-		if q.Get(k) != "" {
-			v.Set(k, q.Get(k))
+	for _, kv := range [...]struct{ k, v string }{{"q", f.Email}, {"agent", f.CreatedBy}, {"state", state}} {
+		if kv.v != "" {
+			v.Set(kv.k, kv.v)
 		}
 	}
 	v.Set("page", strconv.Itoa(page))

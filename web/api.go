@@ -58,11 +58,17 @@ func newAPIServer(srv profile.Server) apiServer {
 	return apiServer{Host: srv.Host, Port: srv.Port, Security: sec, Username: srv.Username, Authentication: string(srv.Auth)}
 }
 
-// apiSettings serves GET /api/v1/settings?email=…[&type=…]: the settings
-// for each protocol (or the one asked for), and why any is unavailable.
+// apiSettings serves GET /api/v1/settings?email=…[&type=…][&name=…]: the
+// settings for each protocol (or the one asked for), and why any is
+// unavailable. The name is checked as the download checks it, and carried
+// into each profile_url.
 func (s *Server) apiSettings(c echo.Context) error {
 	f := rawForm(c)
 	addr, err := profile.ParseAddress(f.Email)
+	if err != nil {
+		return err
+	}
+	name, err := profile.ParseName(f.Name)
 	if err != nil {
 		return err
 	}
@@ -94,7 +100,7 @@ func (s *Server) apiSettings(c echo.Context) error {
 		out.Provider = found.ProviderName()
 		out.Source = found.Source()
 		out.Notes = found.Notes
-		req := accountRequest{Addr: addr, Proto: p}
+		req := accountRequest{Addr: addr, Proto: p, Name: name}
 		o := origin(found)
 		out.Accounts = append(out.Accounts, apiAccount{
 			Type:       string(p),

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -37,28 +36,6 @@ type agent struct {
 func currentAgent(c echo.Context) agent {
 	a, _ := c.Get(ctxAgent).(agent)
 	return a
-}
-
-// fromTrustedProxy reports whether the request's peer is a trusted proxy.
-func (s *Server) fromTrustedProxy(r *http.Request) bool {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := ap.Addr().Unmap()
-	for _, p := range s.helpdesk.TrustedProxies {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// secureRequest is true when the visitor reached us over TLS, directly or
-// through a trusted TLS-terminating proxy.
-func (s *Server) secureRequest(c echo.Context) bool {
-	r := c.Request()
-	return r.TLS != nil || (s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https"))
 }
 
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {

@@ -42,7 +42,7 @@ func (s *Server) downloadProfile(c echo.Context) error {
 // sendProfile writes finished profile bytes as a download.
 func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
 	h := c.Response().Header()
-	setDownloadSecurityHeaders(h, c.IsTLS())
+	setDownloadSecurityHeaders(h, c.Scheme() == "https") // Server.scheme: TLS here or at a trusted proxy
 	h[headerContentDisposition] = []string{contentDisposition(addr)}
 	h[headerCacheControl] = noStore
 	h[headerContentLength] = []string{strconv.Itoa(len(body))} // else Echo sends it chunked

@@ -54,7 +54,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 		id = newRequestID()
 	}
 	h := w.Header()
-	setDownloadSecurityHeaders(h, r.TLS != nil)
+	setDownloadSecurityHeaders(h, s.secure(r))
 	h[headerRequestID] = []string{id}
 	h[headerContentType] = profileContentTypeHeader
 	h[headerCacheControl] = noStore

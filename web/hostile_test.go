@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"howett.net/plist"
@@ -493,8 +494,11 @@ type hostileEndpoint struct {
 	want func(q url.Values) account
 }
 
+// fromQuery is the account of a download's query: the name without the
+// tabs and space separators around it (profile.ParseName).
 func fromQuery(q url.Values) account {
-	return account{email: q.Get("email"), name: q.Get("name"), typ: q.Get("type")}
+	name := strings.TrimFunc(q.Get("name"), func(r rune) bool { return r == '\t' || unicode.Is(unicode.Zs, r) })
+	return account{email: q.Get("email"), name: name, typ: q.Get("type")}
 }
 
 func (h *hostileServer) endpoints() []hostileEndpoint {

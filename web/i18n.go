@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -157,20 +156,21 @@ type langLink struct {
 // languageNames are each language's own name for itself.
 var languageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français"}
 
-// languageLinks are links to the current page in every language.
+// languageLinks are links to the current page in every language. They
+// carry the page's own parameters only (email, type, name), the first
+// value of each and within the echo bounds (formValues.echoable): the
+// rest of the query is not echoed, three times over, into every page.
 func languageLinks(c echo.Context, current string) []langLink {
 	r := c.Request()
 	p := r.URL.EscapedPath()
 	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
 		p = "/" // never a link to another host
 	}
+	f := rawForm(c).echoable()
 	links := make([]langLink, 0, len(languages))
 	for _, tag := range languages {
 		code := tag.String()
-		q := url.Values{}
-		for k, v := range r.URL.Query() {
-			q[k] = v
-		}
+		q := f.values()
 		q.Set("lang", code)
 		links = append(links, langLink{Code: code, Name: languageNames[code], URL: p + "?" + q.Encode(), Current: code == current})
 	}

@@ -105,10 +105,11 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; " +
 	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders sets the headers every response carries; HSTS when the
+// visitor came over HTTPS, directly or through a trusted proxy.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		setSecurityHeaders(c.Response().Header(), c.IsTLS())
+		setSecurityHeaders(c.Response().Header(), s.secureRequest(c))
 		return next(c)
 	}
 }
@@ -133,7 +134,8 @@ var (
 	noReferrer = []string{"no-referrer"}
 )
 
-// setSecurityHeaders puts the security headers in h; HSTS only over TLS.
+// setSecurityHeaders puts the security headers in h; HSTS only when the
+// request was secure.
 func setSecurityHeaders(h http.Header, tls bool) {
 	for _, kv := range securityHeaderValues {
 		h[kv.name] = kv.value
@@ -165,7 +167,7 @@ var (
 
 // setDownloadSecurityHeaders puts a download's security headers in h,
 // replacing the document ones setSecurityHeaders put there; HSTS only
-// over TLS.
+// when the request was secure.
 func setDownloadSecurityHeaders(h http.Header, tls bool) {
 	for _, name := range documentOnlyHeaders {
 		delete(h, name)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -382,17 +381,10 @@ func authLabel(a profile.Auth) string {
 	return string(a)
 }
 
-// formQuery encodes raw form values to refill the form.
+// formQuery encodes raw form values to refill the form, within the echo
+// bounds.
 func formQuery(f formValues) string {
-	v := url.Values{}
-	v.Set("email", f.Email)
-	if f.Type != "" {
-		v.Set("type", f.Type)
-	}
-	if f.Name != "" {
-		v.Set("name", f.Name)
-	}
-	return v.Encode()
+	return f.echoable().values().Encode()
 }
 
 // sentence capitalises the first letter of a message and ends it with a

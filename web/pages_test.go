@@ -285,10 +285,10 @@ func TestLanguageLinks(t *testing.T) {
 }
 
 func TestSetupQR(t *testing.T) {
-	s := newTestServer(t, nil)
-	// A proxy on the same host or network says the visitor used HTTPS.
+	s := newTestServer(t, withTrustedProxy)
+	// The trusted proxy says the visitor used HTTPS.
 	req := httptest.NewRequest(http.MethodGet, "/setup/qr.svg?email=someone@btinternet.com&type=pop&lang=fr&name=Ann", nil)
-	req.RemoteAddr = "127.0.0.1:40000"
+	req.RemoteAddr = trustedProxy + ":40000"
 	req.Header.Set("X-Forwarded-Proto", "https")
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)

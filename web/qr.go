@@ -44,8 +44,8 @@ func qrSVG(text string) ([]byte, error) {
 }
 
 // absoluteURL makes an absolute URL on this server for path and query,
-// from the scheme and host the request came in with (c.Scheme honours
-// X-Forwarded-Proto from a proxy in front).
+// from the scheme and host the request came in with (c.Scheme is
+// Server.scheme: X-Forwarded-Proto counts only from a trusted proxy).
 func absoluteURL(c echo.Context, path string, query url.Values) string {
 	u := url.URL{Scheme: c.Scheme(), Host: c.Request().Host, Path: path, RawQuery: query.Encode()}
 	return u.String()

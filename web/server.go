@@ -11,9 +11,7 @@ import (
 	"html/template"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -202,6 +200,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
+	e.SchemeExtractor = s.scheme
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		TargetHeader: echo.HeaderXRequestID,
@@ -210,7 +209,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.metrics.observeRequests)
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath },
@@ -259,22 +258,4 @@ func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
 	e.GET("/l/:token", s.showLinkPage, limit, st)
 	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)
 	e.GET("/l/:token/qr.svg", s.linkQR, limit, st)
-}
-
-// ipExtractor reads the client address from X-Forwarded-For only when the
-// peer is one of the trusted proxies; otherwise the peer is the client.
-func (s *Server) ipExtractor() echo.IPExtractor {
-	if len(s.helpdesk.TrustedProxies) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range s.helpdesk.TrustedProxies {
-		opts = append(opts, echo.TrustIPRange(prefixNet(p)))
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-func prefixNet(p netip.Prefix) *net.IPNet {
-	p = p.Masked()
-	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 }

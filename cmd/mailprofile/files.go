@@ -18,8 +18,9 @@ const (
 	secretFile         = "identifier-secret"
 )
 
-// readKeyFile reads a private key file, refusing one that other users can
-// read or anyone but its owner can change.
+// readKeyFile reads a private key file (signing key, TLS key, identifier
+// secret), refusing one that another user can read, change or replace;
+// see keyFileError for the rule.
 func readKeyFile(path string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -28,10 +29,41 @@ func readKeyFile(path string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	if perm := info.Mode().Perm(); perm&0o027 != 0 {
-		return nil, fmt.Errorf("%s: mode %04o lets other users read or change the key; run chmod 600 %s", path, perm, path)
+	owner, ok := fileOwner(info)
+	if !ok {
+		owner = os.Geteuid() // no owners here: hold the mode to the strict rule
+	}
+	if err := keyFileError(path, info.Mode().Perm(), owner, os.Geteuid()); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(path)
+}
+
+// keyFileError applies PostgreSQL's rule for its TLS key (and libpq's
+// for a client key) to a key file of mode perm owned by uid owner, read
+// by uid self:
+//   - owned by the user mailprofile runs as: nothing for group or others
+//     (0600), as OpenSSH asks of a private key;
+//   - owned by root: read for the group at most (0640), so that root may
+//     share it with a group of its own (Debian's root:ssl-cert, a
+//     root:mailprofile group for the service, systemd's LoadCredential=
+//     where it grants the service read through an ACL);
+//   - owned by anyone else: refused, since that user could replace it.
+func keyFileError(path string, perm fs.FileMode, owner, self int) error {
+	switch {
+	case owner == 0 && perm&0o037 != 0:
+		return fmt.Errorf("%s: mode %04o lets other users read or change the key; run chmod 640 %s "+
+			"(owned by root, it may be readable by one group of its own) or chmod 600", path, perm, path)
+	case owner == 0:
+		return nil
+	case owner != self:
+		return fmt.Errorf("%s: owned by uid %d, who could replace the key; give it to the user mailprofile runs as (uid %d), "+
+			"or to root and a group of its own (chown root:GROUP, chmod 640)", path, owner, self)
+	case perm&0o077 != 0:
+		return fmt.Errorf("%s: mode %04o lets other users read or change the key; run chmod 600 %s "+
+			"(to share it with a group, give it to root: chown root:GROUP, chmod 640)", path, perm, path)
+	}
+	return nil
 }
 
 // writeFileAtomic writes data to path through a temporary file and a
