@@ -63,8 +63,13 @@ func (s *Store) CreateUser(ctx context.Context, name, passwordHash string, now t
 	})
 }
 
-// User returns an account; ErrNotFound if there is none.
+// User returns an account; ErrNotFound if there is none, or if no account
+// can have that name (which then never reaches the database: PostgreSQL
+// answers NUL or invalid UTF-8 with an error).
 func (s *Store) User(ctx context.Context, name string) (User, error) {
+	if ValidateUserName(name) != nil {
+		return User{}, ErrNotFound
+	}
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE name = ?"), name))
 	return u, s.fail("get user", err)
 }
@@ -88,9 +93,11 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 }
 
 // SetPassword replaces an account's password hash. It also clears failed
-// sign-ins and any lock, and ends the account's sessions, so that a reset
-// password signs out whoever knew the old one. ErrNotFound if there is no
-// such account.
+// sign-ins and any lock, ends the account's sessions, so that a reset
+// password signs out whoever knew the old one, and forgets its sign-in
+// attempts: the throttles start afresh, and no address is trusted for
+// having signed in with the old password. ErrNotFound if there is no such
+// account.
 func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) error {
 	if passwordHash == "" {
 		return errors.New("store: set password: empty password hash")
@@ -101,22 +108,49 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) erro
 		if err := oneRow(res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
-		return err
+		return s.forgetUser(ctx, tx, name)
 	})
 }
 
-// DeleteUser removes an account and its sessions. Links it created and audit
-// events it caused stay, naming it as text. ErrNotFound if there is no such
-// account.
+// UpgradePasswordHash replaces the hash of a password just checked against
+// oldHash with newHash, a hash of the same password with today's
+// parameters (see NeedsRehash). Unlike SetPassword it keeps the sessions
+// and attempts, and it changes nothing, reporting false, when the hash is
+// no longer oldHash (the password was changed meanwhile).
+func (s *Store) UpgradePasswordHash(ctx context.Context, name, oldHash, newHash string) (bool, error) {
+	if newHash == "" {
+		return false, errors.New("store: upgrade password hash: empty password hash")
+	}
+	res, err := s.db.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?"), newHash, name, oldHash)
+	if err := oneRow(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return false, nil
+		}
+		return false, s.fail("upgrade password hash", err)
+	}
+	return true, nil
+}
+
+// forgetUser ends the sessions of an account and forgets its sign-in
+// attempts.
+func (s *Store) forgetUser(ctx context.Context, tx *sql.Tx, name string) error {
+	if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q("DELETE FROM sign_in_attempts WHERE user_name = ?"), name)
+	return err
+}
+
+// DeleteUser removes an account, its sessions and its sign-in attempts.
+// Links it created and audit events it caused stay, naming it as text.
+// ErrNotFound if there is no such account.
 func (s *Store) DeleteUser(ctx context.Context, name string) error {
 	return s.tx(ctx, "delete user", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM users WHERE name = ?"), name)
 		if err := oneRow(res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
-		return err
+		return s.forgetUser(ctx, tx, name)
 	})
 }
 
