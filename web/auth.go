@@ -10,11 +10,9 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/mailprofile/mailprofile/store"
 )
@@ -153,43 +151,3 @@ func (s *Server) authenticate(c echo.Context) (*agent, error) {
 func tokensEqual(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
-
-// loginLimiter limits failed sign-ins per client address, on top of the
-// per-account lockout kept in the store.
-type loginLimiter struct {
-	mu       sync.Mutex
-	visitors map[string]*rate.Limiter
-	seen     map[string]time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{visitors: map[string]*rate.Limiter{}, seen: map[string]time.Time{}}
-}
-
-// limiter returns the bucket of ip: 10 failures at once, then one a minute.
-func (l *loginLimiter) limiter(ip string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.visitors) > 10000 { // forget quiet addresses
-		for k, t := range l.seen {
-			if now.Sub(t) > time.Hour {
-				delete(l.visitors, k)
-				delete(l.seen, k)
-			}
-		}
-	}
-	lim, ok := l.visitors[ip]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(time.Minute), 10)
-		l.visitors[ip] = lim
-	}
-	l.seen[ip] = now
-	return lim
-}
-
-// blocked reports whether ip has used up its failed sign-ins.
-func (l *loginLimiter) blocked(ip string) bool { return l.limiter(ip).Tokens() < 1 }
-
-// failed spends one of ip's failed sign-ins.
-func (l *loginLimiter) failed(ip string) { l.limiter(ip).Allow() }

@@ -22,6 +22,7 @@ import (
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/static"
+	"github.com/mailprofile/mailprofile/store"
 )
 
 // Signer signs profile bytes; *signing.Signer satisfies it. Sign must
@@ -114,7 +115,8 @@ type Server struct {
 	brand    *brand
 	messages catalog
 	helpdesk HelpdeskConfig
-	logins   *loginLimiter
+	signIns  *sourceLimiter
+	hashes   *hashGate
 	cache    *profileCache // nil: off
 	metrics  *Metrics
 
@@ -151,7 +153,6 @@ func New(cfg Config) (*Server, error) {
 		brand:    newBrand(cfg),
 		messages: messages,
 		helpdesk: cfg.Helpdesk,
-		logins:   newLoginLimiter(),
 		metrics:  cfg.Metrics,
 
 		signDiscovered: cfg.SignDiscovered,
@@ -159,6 +160,8 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.signIns = newSourceLimiter(s.now)
+	s.hashes = newHashGate(cfg.Helpdesk.SignInConcurrency, store.HashMemory())
 	if s.helpdesk.SessionIdle <= 0 {
 		s.helpdesk.SessionIdle = time.Hour
 	}
@@ -170,6 +173,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
+	}
+	if err := s.metrics.watchHashing(s.hashes); err != nil {
+		return nil, err
 	}
 	if ns, ok := s.signer.(interface{ NotAfter() time.Time }); ok {
 		if err := s.metrics.watchExpiry(ns.NotAfter, s.now); err != nil {

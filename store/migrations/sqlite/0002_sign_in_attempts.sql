@@ -13,3 +13,7 @@ CREATE TABLE sign_in_attempts (
     PRIMARY KEY (user_name, source)
 );
 CREATE INDEX sign_in_attempts_window_end ON sign_in_attempts (window_end);
+
+-- The lock-out of 0001 is replaced by the table above.
+ALTER TABLE users DROP COLUMN failed_logins;
+ALTER TABLE users DROP COLUMN locked_until;
