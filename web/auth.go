@@ -17,6 +17,8 @@ import (
 	"github.com/mailprofile/mailprofile/store"
 )
 
+// The cookies' names over plain HTTP; over TLS they carry the __Host-
+// prefix (cookieName).
 const (
 	sessionCookie    = "mp_session"
 	loginCSRFCookie  = "mp_login_csrf"
@@ -59,9 +61,36 @@ func (s *Server) secureRequest(c echo.Context) bool {
 	return r.TLS != nil || (s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https"))
 }
 
+// hostPrefix makes a cookie a host-only one: the browser keeps a cookie of
+// that name only if it is Secure, has Path=/ and no Domain, so neither a
+// sibling subdomain nor a plain-HTTP page can plant or shadow it
+// (RFC 6265bis §4.1.3.2).
+const hostPrefix = "__Host-"
+
+// cookieName is the name of a helpdesk cookie on this request: with the
+// __Host- prefix over TLS (directly or through a trusted proxy), and
+// plain over HTTP, where a browser refuses Secure cookies, so that
+// development without TLS keeps working. Over TLS only the prefixed name
+// is read.
+func (s *Server) cookieName(c echo.Context, name string) string {
+	if s.secureRequest(c) {
+		return hostPrefix + name
+	}
+	return name
+}
+
+// postField is a field of the request's form body, never of the query
+// string (c.FormValue reads both): a token in a URL leaks into logs,
+// history and Referer headers.
+func postField(c echo.Context, name string) string {
+	return c.Request().PostFormValue(name)
+}
+
+// setCookie sets a helpdesk cookie: HttpOnly, SameSite=Lax, Path=/, no
+// Domain, and over TLS Secure with the __Host- prefix.
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
 	c.SetCookie(&http.Cookie{
-		Name:     name,
+		Name:     s.cookieName(c, name),
 		Value:    value,
 		Path:     "/",
 		MaxAge:   int(maxAge / time.Second),
@@ -72,7 +101,7 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 }
 
 func (s *Server) clearCookie(c echo.Context, name string) {
-	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: s.cookieName(c, name), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.secureRequest(c), SameSite: http.SameSiteLaxMode})
 }
 
@@ -99,7 +128,7 @@ func (s *Server) requireAgent(next echo.HandlerFunc) echo.HandlerFunc {
 			target := "/admin/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 			return c.Redirect(http.StatusSeeOther, target)
 		}
-		if c.Request().Method == http.MethodPost && !tokensEqual(c.FormValue(csrfField), a.CSRF) {
+		if c.Request().Method == http.MethodPost && !tokensEqual(postField(c, csrfField), a.CSRF) {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
 		}
 		c.Set(ctxAgent, *a)
@@ -120,7 +149,7 @@ func (s *Server) authenticate(c echo.Context) (*agent, error) {
 			return &agent{Name: name, CSRF: s.headerCSRF(name)}, nil
 		}
 	}
-	ck, err := c.Cookie(sessionCookie)
+	ck, err := c.Cookie(s.cookieName(c, sessionCookie))
 	if err != nil || ck.Value == "" {
 		return nil, nil
 	}

@@ -371,7 +371,7 @@ func TestHelpdeskSecureCookieOverTLS(t *testing.T) {
 		"csrf": {csrfOf(t, page.Body.String())}, "name": {testAgent}, "password": {testPasswd}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := b.do(withTLS(req))
-	if ck := b.cookies[sessionCookie]; rec.Code != http.StatusSeeOther || ck == nil || !ck.Secure {
+	if ck := b.cookies[hostPrefix+sessionCookie]; rec.Code != http.StatusSeeOther || ck == nil || !ck.Secure {
 		t.Errorf("sign-in over TLS: %d, cookie %+v", rec.Code, ck)
 	}
 	if rec.Header().Get("Strict-Transport-Security") == "" {

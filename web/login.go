@@ -63,7 +63,7 @@ func (s *Server) renderLogin(c echo.Context, status int, name, message string) e
 	data.Name = cutUTF8(strings.ToValidUTF8(name, "\uFFFD"), maxNameEcho)
 	data.Next = safeNext(c.QueryParam("next"))
 	if c.Request().Method == http.MethodPost {
-		data.Next = safeNext(c.FormValue("next"))
+		data.Next = safeNext(postField(c, "next"))
 	}
 	return s.renderAdmin(c, status, "admin_login.html", data)
 }
@@ -85,7 +85,7 @@ func cutUTF8(s string, n int) string {
 
 // logout serves POST /admin/logout (CSRF-checked by requireAgent).
 func (s *Server) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+	if ck, err := c.Cookie(s.cookieName(c, sessionCookie)); err == nil && ck.Value != "" {
 		if err := db(c).DeleteSession(c.Request().Context(), store.HashToken(ck.Value)); err != nil {
 			return err
 		}

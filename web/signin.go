@@ -37,14 +37,15 @@ const busyRetryAfter = time.Second
 // hashing queue (hashGate); the attempt counted in the database
 // (store.ReserveSignIn) before the password is checked; then the check,
 // in a hashing slot, against the account's hash or, for a name no account
-// has, a dummy one of the same cost.
+// has, a dummy one of the same cost. Only the form's POST body is read,
+// never the query string.
 func (s *Server) login(c echo.Context) error {
-	ck, err := c.Cookie(loginCSRFCookie)
-	if err != nil || !tokensEqual(c.FormValue(csrfField), ck.Value) {
+	ck, err := c.Cookie(s.cookieName(c, loginCSRFCookie))
+	if err != nil || !tokensEqual(postField(c, csrfField), ck.Value) {
 		return echo.NewHTTPError(http.StatusForbidden, "The sign-in form has expired. Reload the page and try again.")
 	}
-	name := strings.TrimSpace(c.FormValue("name"))
-	password := c.FormValue("password")
+	name := strings.TrimSpace(postField(c, "name"))
+	password := postField(c, "password")
 	if store.ValidateUserName(name) != nil {
 		s.metrics.signInFailed("bad_name")
 		return s.renderLogin(c, http.StatusBadRequest, name, msgBadName)
@@ -194,7 +195,7 @@ func (s *Server) signedIn(c echo.Context, u store.User, src, rehash string) erro
 	s.setCookie(c, sessionCookie, token, s.helpdesk.SessionMax)
 	s.clearCookie(c, loginCSRFCookie)
 	s.log.Info("helpdesk sign-in", "user", u.Name, "remote_ip", c.RealIP())
-	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
+	return c.Redirect(http.StatusSeeOther, safeNext(postField(c, "next")))
 }
 
 // release gives back an attempt whose password was not checked, even when
