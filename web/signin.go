@@ -223,13 +223,17 @@ func setRetryAfter(c echo.Context, d time.Duration) {
 
 func retrySeconds(d time.Duration) int64 { return max(int64(math.Ceil(d.Seconds())), 1) }
 
-// waitText says d in words: "a minute", "12 minutes".
+// waitText says d in words, rounded up: "a minute", "12 minutes", "24
+// hours".
 func waitText(d time.Duration) string {
 	m := (retrySeconds(d) + 59) / 60
-	if m <= 1 {
+	switch {
+	case m <= 1:
 		return "a minute"
+	case m <= 90:
+		return strconv.FormatInt(m, 10) + " minutes"
 	}
-	return strconv.FormatInt(m, 10) + " minutes"
+	return strconv.FormatInt((m+59)/60, 10) + " hours"
 }
 
 // dummyHash is a hash, with today's parameters, of a random password, to

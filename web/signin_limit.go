@@ -16,19 +16,22 @@ import (
 //   - 5 attempts per account and source (an address, or an IPv6 /64) in
 //     15 minutes: a guesser on one address gets 5 guesses a quarter hour,
 //     and the owner on another address is not affected;
-//   - 50 attempts per account from all sources in an hour: the brake on a
-//     guesser with many addresses (at most 1,200 guesses a day, where NIST
-//     allows 100 consecutive failures before it asks for more). When it
-//     holds, sources that signed in to the account in the last 30 days
-//     may still try, so the owner at their usual place signs in.
+//   - 100 attempts per account from all sources in 24 hours: the brake on
+//     a guesser with many addresses, at NIST's cap of 100 consecutive
+//     failures. It is a window rather than a count kept until the next
+//     success, since names without an account never succeed and must be
+//     answered alike. When it holds, sources that signed in to the
+//     account in the last 30 days may still try (NIST's list of addresses
+//     the subscriber authenticated from), so the owner at their usual
+//     place signs in.
 //
 // Every attempt is counted before its password is checked, and names that
 // no account has are counted alike, so the answers are the same for both.
 var signInLimits = store.SignInLimits{
 	PerSource:     5,
 	SourceWindow:  15 * time.Minute,
-	PerAccount:    50,
-	AccountWindow: time.Hour,
+	PerAccount:    100,
+	AccountWindow: 24 * time.Hour,
 	Trusted:       SignInTrust,
 }
 

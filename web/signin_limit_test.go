@@ -68,3 +68,23 @@ func TestSourceLimiterBounded(t *testing.T) {
 		t.Errorf("%d sources kept, want at most %d", n, maxSourceBuckets)
 	}
 }
+
+func TestWaitText(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "a minute"},
+		{59 * time.Second, "a minute"},
+		{61 * time.Second, "2 minutes"},
+		{15 * time.Minute, "15 minutes"},
+		{90 * time.Minute, "90 minutes"},
+		{91 * time.Minute, "2 hours"},
+		{24 * time.Hour, "24 hours"},
+	}
+	for _, tt := range tests {
+		if got := waitText(tt.d); got != tt.want {
+			t.Errorf("waitText(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
