@@ -122,13 +122,7 @@ func csrfOf(t *testing.T, body string) string {
 
 func addAgent(t *testing.T, st *store.Store) {
 	t.Helper()
-	hash, err := store.HashPassword(testPasswd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateUser(context.Background(), testAgent, hash, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, st, testAgent, testPasswd)
 }
 
 // signIn signs the browser in and returns the session's CSRF token.

@@ -89,14 +89,19 @@ func postLogin(t *testing.T, s http.Handler, remote, name, password string) *htt
 
 var wholeSeconds = regexp.MustCompile(`^[1-9][0-9]*$`)
 
-// withSmallBrake lowers the account brake for a test, so that reaching it
+// newBrakeServer is a server with the test agent on SQLite, a settable
+// clock, and the account brake lowered for the test, so that reaching it
 // takes 15 password checks, not 100: each costs tens of milliseconds, ten
 // times that under the race detector. The windows stay as they are.
-func withSmallBrake(t *testing.T) {
+func newBrakeServer(t *testing.T) (testServer, *timetest.Clock) {
 	t.Helper()
 	saved := signInLimits
 	t.Cleanup(func() { signInLimits = saved })
 	signInLimits.PerAccount = 3 * signInLimits.PerSource
+	st := openStore(t, store.SQLite)
+	addUser(t, st, testAgent, testPasswd)
+	clk := timetest.NewClock()
+	return newTestServer(t, both(withHelpdesk(st), withClock(clk.Now))), clk
 }
 
 // TestSignInCountsBeforeHashing: many wrong passwords at once, on two
@@ -196,11 +201,7 @@ func readBody(t *testing.T, resp *http.Response) string {
 // cost the same password checks (what makes their timing alike): wrong
 // passwords, then the source throttle, then the account brake.
 func TestSignInIndistinguishable(t *testing.T) {
-	withSmallBrake(t)
-	st := openStore(t, store.SQLite)
-	addUser(t, st, testAgent, testPasswd)
-	clk := timetest.NewClock()
-	s := newTestServer(t, both(withHelpdesk(st), withClock(clk.Now)))
+	s, _ := newBrakeServer(t)
 	const unknown = "bobby" // as long as "alice", so the pages are too
 	names := []string{testAgent, unknown}
 	// Each name is tried from addresses of its own, in step: from one
@@ -261,11 +262,7 @@ func TestSignInIndistinguishable(t *testing.T) {
 // that signed in to the account before still may; and when the windows
 // end, everyone may again.
 func TestSignInOwnerNotLockedOut(t *testing.T) {
-	withSmallBrake(t)
-	st := openStore(t, store.SQLite)
-	addUser(t, st, testAgent, testPasswd)
-	clk := timetest.NewClock()
-	s := newTestServer(t, both(withHelpdesk(st), withClock(clk.Now)))
+	s, clk := newBrakeServer(t)
 	const office = "192.0.2.50:1"
 	if resp := postLogin(t, s, office, testAgent, testPasswd); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first sign-in: %d", resp.StatusCode)
