@@ -76,7 +76,7 @@ type Config struct {
 	// /metrics; nil makes a registry of the server's own.
 	Metrics *Metrics
 	// Clock tells the time for everything with a date: links and their
-	// expiry, sessions, sign-in lockouts, audit events, the signing
+	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
 	Clock func() time.Time
 }
