@@ -138,11 +138,15 @@ func (s *Server) checkPassword(ctx context.Context, hash, password string) (chec
 	)
 	memory := max(store.CheckMemory(hash), store.HashMemory())
 	err := s.hashes.run(ctx, memory, func() {
-		h := hash
-		if h == "" {
-			if h, checkErr = dummyHash(); checkErr != nil {
-				return
-			}
+		// The dummy hash is made by the first sign-in of any name, so that
+		// making it does not single out the first name without an account.
+		h, err := dummyHash()
+		if err != nil {
+			checkErr = err
+			return
+		}
+		if hash != "" {
+			h = hash
 		}
 		s.metrics.passwordChecked()
 		res.ok, checkErr = store.CheckPassword(h, password)
