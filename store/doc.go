@@ -1,5 +1,7 @@
 // Package store keeps the helpdesk's state: accounts, server-side sessions,
-// the expiring profile links handed to customers and their audit trail.
+// sign-in attempts (counted before each password check, see
+// [Store.ReserveSignIn]), the expiring profile links handed to customers and
+// their audit trail.
 //
 // Two databases are supported through one implementation of the queries:
 // SQLite (modernc.org/sqlite, pure Go) in the data folder by default, and
@@ -22,7 +24,8 @@
 //
 // Errors: [ErrNotFound] (a web handler answers 404), [ErrGone] with a
 // [*GoneError] saying why (410), [ErrUnavailable] when the database cannot
-// be reached, including a failed connection attempt of any kind (503), and
+// be reached, including a failed connection attempt of any kind (503),
+// [ErrThrottled] with a [*ThrottledError] saying until when (429), and
 // [ErrExists] for a taken name or token. Other errors are bugs or bad input
 // the caller should have rejected. No error carries the database password.
 package store

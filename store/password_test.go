@@ -70,19 +70,85 @@ func TestHashPassword(t *testing.T) {
 	}
 }
 
-func TestHashPasswordDefaultParameters(t *testing.T) {
+// TestDefaultArgonParameters: the costs meet one of the settings OWASP's
+// Password Storage Cheat Sheet rates as the minimum
+// (https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#argon2id),
+// and hashes carry them.
+func TestDefaultArgonParameters(t *testing.T) {
+	owasp := []argonCost{ // memory in KiB, passes, one lane
+		{memory: 47104, time: 1, threads: 1},
+		{memory: 19456, time: 2, threads: 1},
+		{memory: 12288, time: 3, threads: 1},
+		{memory: 9216, time: 4, threads: 1},
+		{memory: 7168, time: 5, threads: 1},
+	}
+	meets := false
+	for _, o := range owasp {
+		meets = meets || defaultArgon.memory >= o.memory && defaultArgon.time >= o.time
+	}
+	if !meets {
+		t.Errorf("defaultArgon = %+v, below every OWASP minimum %+v", defaultArgon, owasp)
+	}
 	saved := argonParams
 	t.Cleanup(func() { argonParams = saved })
-	argonParams = argonCost{memory: 64 * 1024, time: 3, threads: 2}
+	argonParams = defaultArgon
 	h, err := HashPassword("correct horse battery staple")
 	if err != nil {
 		t.Fatalf("HashPassword() = %v", err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=2$") {
-		t.Errorf("HashPassword() = %q, want m=65536,t=3,p=2", h)
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("HashPassword() = %q, want m=19456,t=2,p=1", h)
 	}
 	if ok, err := CheckPassword(h, "correct horse battery staple"); !ok || err != nil {
 		t.Errorf("CheckPassword() = %v, %v, want true", ok, err)
+	}
+	if NeedsRehash(h) {
+		t.Errorf("NeedsRehash(%q) = true for a hash with today's parameters", h)
+	}
+	if got, want := HashMemory(), int64(19456*1024); got != want {
+		t.Errorf("HashMemory() = %d, want %d", got, want)
+	}
+	if got, want := CheckMemory(h), int64(19456*1024); got != want {
+		t.Errorf("CheckMemory(%q) = %d, want %d", h, got, want)
+	}
+}
+
+func TestNeedsRehash(t *testing.T) {
+	current, err := HashPassword("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := argonParams
+	argonParams = argonCost{memory: 128, time: 1, threads: 1}
+	old, err := HashPassword("correct horse battery staple")
+	argonParams = saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(current, "$")
+	tests := []struct {
+		name string
+		hash string
+		want bool
+	}{
+		{name: "current", hash: current},
+		{name: "other memory", hash: old, want: true},
+		{name: "other passes", hash: strings.Replace(current, ",t=1,", ",t=2,", 1), want: true},
+		{name: "short salt", hash: strings.Join([]string{"", parts[1], parts[2], parts[3], "AAAAAAAAAAA", parts[5]}, "$"), want: true},
+		{name: "malformed", hash: "$2a$10$abcdefghijklmnopqrstuu", want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NeedsRehash(tt.hash); got != tt.want {
+				t.Errorf("NeedsRehash(%q) = %v, want %v", tt.hash, got, tt.want)
+			}
+		})
+	}
+	if got := CheckMemory(old); got != 128*1024 {
+		t.Errorf("CheckMemory(old) = %d, want %d", got, 128*1024)
+	}
+	if got := CheckMemory("not a hash"); got != 0 {
+		t.Errorf("CheckMemory(malformed) = %d, want 0", got)
 	}
 }
 
@@ -119,7 +185,7 @@ func TestCheckPasswordMalformed(t *testing.T) {
 func BenchmarkHashPassword(b *testing.B) {
 	saved := argonParams
 	b.Cleanup(func() { argonParams = saved })
-	argonParams = argonCost{memory: 64 * 1024, time: 3, threads: 2}
+	argonParams = defaultArgon
 	for b.Loop() {
 		if _, err := HashPassword("correct horse battery staple"); err != nil {
 			b.Fatal(err)

@@ -16,14 +16,8 @@ type User struct {
 	Name         string
 	PasswordHash string // from HashPassword
 	CreatedAt    time.Time
-	FailedLogins int       // failed sign-ins since the last success or lock expiry
-	LockedUntil  time.Time // zero when the account has never been locked
 	LastLoginAt  time.Time // last successful sign-in; zero if none
 }
-
-// Locked reports whether sign-in is refused at now because of failed
-// attempts.
-func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // ValidateUserName reports whether name can name an account: 1 to 64 bytes of
 // UTF-8 without control characters. Its error is safe to show.
@@ -34,11 +28,11 @@ func ValidateUserName(name string) error {
 	return nil
 }
 
-const userCols = "name, password_hash, created_at, failed_logins, locked_until, last_login_at"
+const userCols = "name, password_hash, created_at, last_login_at"
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.Name, &u.PasswordHash, tc(&u.CreatedAt), &u.FailedLogins, tc(&u.LockedUntil), tc(&u.LastLoginAt))
+	err := row.Scan(&u.Name, &u.PasswordHash, tc(&u.CreatedAt), tc(&u.LastLoginAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -63,8 +57,13 @@ func (s *Store) CreateUser(ctx context.Context, name, passwordHash string, now t
 	})
 }
 
-// User returns an account; ErrNotFound if there is none.
+// User returns an account; ErrNotFound if there is none, or if no account
+// can have that name (which then never reaches the database: PostgreSQL
+// answers NUL or invalid UTF-8 with an error).
 func (s *Store) User(ctx context.Context, name string) (User, error) {
+	if ValidateUserName(name) != nil {
+		return User{}, ErrNotFound
+	}
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE name = ?"), name))
 	return u, s.fail("get user", err)
 }
@@ -87,77 +86,63 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return us, s.fail("list users", rows.Err())
 }
 
-// SetPassword replaces an account's password hash. It also clears failed
-// sign-ins and any lock, and ends the account's sessions, so that a reset
-// password signs out whoever knew the old one. ErrNotFound if there is no
-// such account.
+// SetPassword replaces an account's password hash. It also ends the
+// account's sessions, so that a reset password signs out whoever knew the
+// old one, and forgets its sign-in attempts: the throttles start afresh,
+// and no address is trusted for having signed in with the old password.
+// ErrNotFound if there is no such account.
 func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) error {
 	if passwordHash == "" {
 		return errors.New("store: set password: empty password hash")
 	}
 	return s.tx(ctx, "set password", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?"),
-			passwordHash, name)
+		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE name = ?"), passwordHash, name)
 		if err := oneRow(res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
-		return err
+		return s.forgetUser(ctx, tx, name)
 	})
 }
 
-// DeleteUser removes an account and its sessions. Links it created and audit
-// events it caused stay, naming it as text. ErrNotFound if there is no such
-// account.
+// UpgradePasswordHash replaces the hash of a password just checked against
+// oldHash with newHash, a hash of the same password with today's
+// parameters (see NeedsRehash). Unlike SetPassword it keeps the sessions
+// and attempts, and it changes nothing, reporting false, when the hash is
+// no longer oldHash (the password was changed meanwhile).
+func (s *Store) UpgradePasswordHash(ctx context.Context, name, oldHash, newHash string) (bool, error) {
+	if newHash == "" {
+		return false, errors.New("store: upgrade password hash: empty password hash")
+	}
+	res, err := s.db.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?"), newHash, name, oldHash)
+	if err := oneRow(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return false, nil
+		}
+		return false, s.fail("upgrade password hash", err)
+	}
+	return true, nil
+}
+
+// forgetUser ends the sessions of an account and forgets its sign-in
+// attempts.
+func (s *Store) forgetUser(ctx context.Context, tx *sql.Tx, name string) error {
+	if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q("DELETE FROM sign_in_attempts WHERE user_name = ?"), name)
+	return err
+}
+
+// DeleteUser removes an account, its sessions and its sign-in attempts.
+// Links it created and audit events it caused stay, naming it as text.
+// ErrNotFound if there is no such account.
 func (s *Store) DeleteUser(ctx context.Context, name string) error {
 	return s.tx(ctx, "delete user", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM users WHERE name = ?"), name)
 		if err := oneRow(res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_name = ?"), name)
-		return err
-	})
-}
-
-// RecordLoginFailure counts a failed sign-in and returns the account as it
-// now is. When the count reaches maxFailures the account is locked until
-// now+lockFor; a failure while it is locked extends the lock; the first
-// failure after a lock has run out starts counting again from one.
-// ErrNotFound if there is no such account (the caller should still spend the
-// time of a password check, and rate-limit by address).
-func (s *Store) RecordLoginFailure(ctx context.Context, name string, now time.Time, maxFailures int, lockFor time.Duration) (User, error) {
-	var u User
-	err := s.tx(ctx, "record login failure", func(tx *sql.Tx) error {
-		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE name = ?"+s.forUpdate()), name))
-		if err != nil {
-			return err
-		}
-		if !u.LockedUntil.IsZero() && !u.Locked(now) {
-			u.FailedLogins, u.LockedUntil = 0, time.Time{} // the lock ran out: a fresh start
-		}
-		u.FailedLogins++
-		if maxFailures > 0 && u.FailedLogins >= maxFailures {
-			u.LockedUntil = normTime(now.Add(lockFor))
-		}
-		_, err = tx.ExecContext(ctx, s.q("UPDATE users SET failed_logins = ?, locked_until = ? WHERE name = ?"),
-			u.FailedLogins, s.t(u.LockedUntil), name)
-		return err
-	})
-	if err != nil {
-		return User{}, err
-	}
-	return u, nil
-}
-
-// RecordLoginSuccess clears an account's failed sign-ins and lock and sets
-// its LastLoginAt to now. ErrNotFound if there is no such account.
-func (s *Store) RecordLoginSuccess(ctx context.Context, name string, now time.Time) error {
-	return s.tx(ctx, "record login success", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE name = ?"),
-			s.t(now), name)
-		return oneRow(res, err)
+		return s.forgetUser(ctx, tx, name)
 	})
 }
 

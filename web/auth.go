@@ -9,15 +9,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/mailprofile/mailprofile/store"
 )
 
+// The cookies' names over plain HTTP; over TLS they carry the __Host-
+// prefix (cookieName).
 const (
 	sessionCookie    = "mp_session"
 	loginCSRFCookie  = "mp_login_csrf"
@@ -38,9 +38,36 @@ func currentAgent(c echo.Context) agent {
 	return a
 }
 
+// hostPrefix makes a cookie a host-only one: the browser keeps a cookie of
+// that name only if it is Secure, has Path=/ and no Domain, so neither a
+// sibling subdomain nor a plain-HTTP page can plant or shadow it
+// (RFC 6265bis §4.1.3.2).
+const hostPrefix = "__Host-"
+
+// cookieName is the name of a helpdesk cookie on this request: with the
+// __Host- prefix over TLS (directly or through a trusted proxy), and
+// plain over HTTP, where a browser refuses Secure cookies, so that
+// development without TLS keeps working. Over TLS only the prefixed name
+// is read.
+func (s *Server) cookieName(c echo.Context, name string) string {
+	if s.secureRequest(c) {
+		return hostPrefix + name
+	}
+	return name
+}
+
+// postField is a field of the request's form body, never of the query
+// string (c.FormValue reads both): a token in a URL leaks into logs,
+// history and Referer headers.
+func postField(c echo.Context, name string) string {
+	return c.Request().PostFormValue(name)
+}
+
+// setCookie sets a helpdesk cookie: HttpOnly, SameSite=Lax, Path=/, no
+// Domain, and over TLS Secure with the __Host- prefix.
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
 	c.SetCookie(&http.Cookie{
-		Name:     name,
+		Name:     s.cookieName(c, name),
 		Value:    value,
 		Path:     "/",
 		MaxAge:   int(maxAge / time.Second),
@@ -51,7 +78,7 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 }
 
 func (s *Server) clearCookie(c echo.Context, name string) {
-	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: s.cookieName(c, name), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.secureRequest(c), SameSite: http.SameSiteLaxMode})
 }
 
@@ -78,7 +105,7 @@ func (s *Server) requireAgent(next echo.HandlerFunc) echo.HandlerFunc {
 			target := "/admin/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 			return c.Redirect(http.StatusSeeOther, target)
 		}
-		if c.Request().Method == http.MethodPost && !tokensEqual(c.FormValue(csrfField), a.CSRF) {
+		if c.Request().Method == http.MethodPost && !tokensEqual(postField(c, csrfField), a.CSRF) {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
 		}
 		c.Set(ctxAgent, *a)
@@ -99,7 +126,7 @@ func (s *Server) authenticate(c echo.Context) (*agent, error) {
 			return &agent{Name: name, CSRF: s.headerCSRF(name)}, nil
 		}
 	}
-	ck, err := c.Cookie(sessionCookie)
+	ck, err := c.Cookie(s.cookieName(c, sessionCookie))
 	if err != nil || ck.Value == "" {
 		return nil, nil
 	}
@@ -130,43 +157,3 @@ func (s *Server) authenticate(c echo.Context) (*agent, error) {
 func tokensEqual(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
-
-// loginLimiter limits failed sign-ins per client address, on top of the
-// per-account lockout kept in the store.
-type loginLimiter struct {
-	mu       sync.Mutex
-	visitors map[string]*rate.Limiter
-	seen     map[string]time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{visitors: map[string]*rate.Limiter{}, seen: map[string]time.Time{}}
-}
-
-// limiter returns the bucket of ip: 10 failures at once, then one a minute.
-func (l *loginLimiter) limiter(ip string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.visitors) > 10000 { // forget quiet addresses
-		for k, t := range l.seen {
-			if now.Sub(t) > time.Hour {
-				delete(l.visitors, k)
-				delete(l.seen, k)
-			}
-		}
-	}
-	lim, ok := l.visitors[ip]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(time.Minute), 10)
-		l.visitors[ip] = lim
-	}
-	l.seen[ip] = now
-	return lim
-}
-
-// blocked reports whether ip has used up its failed sign-ins.
-func (l *loginLimiter) blocked(ip string) bool { return l.limiter(ip).Tokens() < 1 }
-
-// failed spends one of ip's failed sign-ins.
-func (l *loginLimiter) failed(ip string) { l.limiter(ip).Allow() }

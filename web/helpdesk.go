@@ -13,8 +13,10 @@ import (
 // Accounts checks helpdesk sign-ins; *store.Store satisfies it.
 type Accounts interface {
 	User(ctx context.Context, name string) (store.User, error)
-	RecordLoginFailure(ctx context.Context, name string, now time.Time, maxFailures int, lockFor time.Duration) (store.User, error)
-	RecordLoginSuccess(ctx context.Context, name string, now time.Time) error
+	ReserveSignIn(ctx context.Context, name, source string, now time.Time, lim store.SignInLimits) error
+	ReleaseSignIn(ctx context.Context, name, source string) error
+	SignInSucceeded(ctx context.Context, name, source string, now time.Time) error
+	UpgradePasswordHash(ctx context.Context, name, oldHash, newHash string) (bool, error)
 }
 
 // Sessions keeps helpdesk sessions on the server; *store.Store satisfies
@@ -67,6 +69,12 @@ type HelpdeskConfig struct {
 	SessionMax  time.Duration
 	// Secret keys the CSRF tokens of header-authenticated users.
 	Secret []byte
+	// SignInConcurrency is how many password hashes may run at once (at
+	// least one); further sign-ins wait in a short queue, then are
+	// refused with 503. Each hash takes store.HashMemory() bytes and a
+	// core for tens of milliseconds: cmd sizes it from the memory limit
+	// and the cores.
+	SignInConcurrency int
 }
 
 // Link limits a helpdesk agent can choose.
@@ -75,10 +83,6 @@ const (
 	maxLinkDays          = 30
 	defaultLinkDownloads = 3
 	maxLinkDownloads     = 20
-	// Sign-in lockout: after this many failures in a row the account is
-	// locked for lockFor.
-	maxLoginFailures = 5
-	lockFor          = 15 * time.Minute
 )
 
 const ctxStore = "helpdesk_store"

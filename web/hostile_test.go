@@ -819,7 +819,7 @@ func (h *hostileServer) signInForm(t *testing.T, inputs []hostile) {
 	// Spend the default address's failed sign-ins up front: the page
 	// that answers a blocked address still reads every field.
 	for i := 0; i < 20; i++ {
-		h.logins.failed("192.0.2.1")
+		h.signIns.take("192.0.2.1")
 	}
 	echoed := 0
 	for i, in := range inputs {

@@ -2,12 +2,11 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +49,8 @@ func (s *Server) showLogin(c echo.Context) error {
 	return s.renderLogin(c, http.StatusOK, "", "")
 }
 
+// renderLogin shows the sign-in form with a fresh login CSRF token, the
+// name typed (cut to the longest a name can be) and message.
 func (s *Server) renderLogin(c echo.Context, status int, name, message string) error {
 	token, _, err := store.NewToken()
 	if err != nil {
@@ -59,87 +60,32 @@ func (s *Server) renderLogin(c echo.Context, status int, name, message string) e
 	data := s.adminPage(c, "Helpdesk sign-in")
 	data.CSRF = token
 	data.Error = message
-	data.Name = strings.ToValidUTF8(name, "\uFFFD")
+	data.Name = cutUTF8(strings.ToValidUTF8(name, "\uFFFD"), maxNameEcho)
 	data.Next = safeNext(c.QueryParam("next"))
 	if c.Request().Method == http.MethodPost {
-		data.Next = safeNext(c.FormValue("next"))
+		data.Next = safeNext(postField(c, "next"))
 	}
 	return s.renderAdmin(c, status, "admin_login.html", data)
 }
 
-// login serves POST /admin/login.
-func (s *Server) login(c echo.Context) error {
-	ck, err := c.Cookie(loginCSRFCookie)
-	if err != nil || !tokensEqual(c.FormValue(csrfField), ck.Value) {
-		return echo.NewHTTPError(http.StatusForbidden, "The sign-in form has expired. Reload the page and try again.")
-	}
-	ip := c.RealIP()
-	if s.logins.blocked(ip) {
-		s.metrics.rateLimited("sign_in")
-		c.Response().Header().Set("Retry-After", "60")
-		return s.renderLogin(c, http.StatusTooManyRequests, "", "Too many failed sign-ins from your address. Wait a few minutes and try again.")
-	}
-	ctx := c.Request().Context()
-	name := strings.TrimSpace(c.FormValue("name"))
-	password := c.FormValue("password")
-	now := s.now()
-	const wrong = "Wrong user name or password."
+// maxNameEcho bounds the name shown again on the form: no account has a
+// longer one.
+const maxNameEcho = 64
 
-	u, err := db(c).User(ctx, name)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Spend the same time as a real check, so timing does not tell
-		// which names exist.
-		_, _ = store.CheckPassword(dummyHash(), password)
-		s.logins.failed(ip)
-		s.metrics.signInFailed("unknown_user")
-		s.log.Info("helpdesk sign-in failed", "reason", "unknown user", "remote_ip", ip)
-		return s.renderLogin(c, http.StatusUnauthorized, name, wrong)
-	case err != nil:
-		return err
-	case u.Locked(now):
-		s.logins.failed(ip)
-		s.metrics.signInFailed("locked")
-		c.Response().Header().Set("Retry-After", strings.TrimSuffix(u.LockedUntil.Sub(now).Round(time.Second).String(), "s"))
-		return s.renderLogin(c, http.StatusTooManyRequests, name, "This account is locked after too many failed sign-ins. Try again after "+u.LockedUntil.UTC().Format("15:04 MST")+".")
+// cutUTF8 cuts s to at most n bytes on a character boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	ok, err := store.CheckPassword(u.PasswordHash, password)
-	if err != nil {
-		return err
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	if !ok {
-		s.logins.failed(ip)
-		s.metrics.signInFailed("wrong_password")
-		if _, err := db(c).RecordLoginFailure(ctx, name, now, maxLoginFailures, lockFor); err != nil {
-			return err
-		}
-		s.log.Info("helpdesk sign-in failed", "reason", "wrong password", "user", name, "remote_ip", ip)
-		return s.renderLogin(c, http.StatusUnauthorized, name, wrong)
-	}
-	if err := db(c).RecordLoginSuccess(ctx, name, now); err != nil {
-		return err
-	}
-	token, hash, err := store.NewToken()
-	if err != nil {
-		return err
-	}
-	csrf, _, err := store.NewToken()
-	if err != nil {
-		return err
-	}
-	se := store.Session{IDHash: hash, UserName: name, CSRFToken: csrf, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.helpdesk.SessionMax)}
-	if err := db(c).CreateSession(ctx, se); err != nil {
-		return err
-	}
-	s.setCookie(c, sessionCookie, token, s.helpdesk.SessionMax)
-	s.clearCookie(c, loginCSRFCookie)
-	s.log.Info("helpdesk sign-in", "user", name, "remote_ip", ip)
-	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
+	return s[:n]
 }
 
 // logout serves POST /admin/logout (CSRF-checked by requireAgent).
 func (s *Server) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+	if ck, err := c.Cookie(s.cookieName(c, sessionCookie)); err == nil && ck.Value != "" {
 		if err := db(c).DeleteSession(c.Request().Context(), store.HashToken(ck.Value)); err != nil {
 			return err
 		}
@@ -147,16 +93,6 @@ func (s *Server) logout(c echo.Context) error {
 	s.clearCookie(c, sessionCookie)
 	return c.Redirect(http.StatusSeeOther, "/admin/login")
 }
-
-// dummyHash is a real password hash to check against when the user does
-// not exist.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := store.HashPassword("no such user, no such password")
-	if err != nil {
-		return ""
-	}
-	return h
-})
 
 // renderAdmin executes a helpdesk template into a buffer, then writes it.
 func (s *Server) renderAdmin(c echo.Context, status int, name string, data *adminPage) error {

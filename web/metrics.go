@@ -30,6 +30,7 @@ type Metrics struct {
 	discovery *prometheus.CounterVec
 	limited   *prometheus.CounterVec
 	failures  *prometheus.CounterVec
+	checks    prometheus.Counter
 	reloads   *prometheus.CounterVec
 
 	// cachedDownload is the requests series of a download the fast path
@@ -65,12 +66,16 @@ func NewMetrics() *Metrics {
 		}, []string{"source", "outcome"}),
 		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_rate_limited_total",
-			Help: "Requests refused by a rate limit: requests per client address, or helpdesk sign-ins after too many failures.",
+			Help: "Requests refused by a rate limit: requests per client address; sign_in, helpdesk sign-ins throttled (429); sign_in_busy, sign-ins refused while password hashing was full (503).",
 		}, []string{"limit"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_sign_in_failures_total",
-			Help: "Failed helpdesk sign-ins, by reason.",
+			Help: "Failed helpdesk sign-ins, by reason (unknown_user, wrong_password, throttled, busy, bad_name, bad_password).",
 		}, []string{"reason"}),
+		checks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mailprofile_sign_in_password_checks_total",
+			Help: "Password hashes computed to check helpdesk sign-ins, names without an account included.",
+		}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_signer_reloads_total",
 			Help: "Reloads of the signing certificate and key (SIGHUP), by outcome (loaded, refused).",
@@ -80,7 +85,7 @@ func NewMetrics() *Metrics {
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.profiles, m.settings, m.discovery, m.limited, m.failures, m.reloads,
+		m.requests, m.profiles, m.settings, m.discovery, m.limited, m.failures, m.checks, m.reloads,
 	)
 	return m
 }
@@ -125,6 +130,26 @@ func (m *Metrics) watchExpiry(notAfter, now func() time.Time) error {
 	return nil
 }
 
+// watchHashing adds the password hashes running and waiting in g, read at
+// each scrape.
+func (m *Metrics) watchHashing(g *hashGate) error {
+	for _, gf := range []prometheus.GaugeFunc{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "mailprofile_sign_in_hashes_running",
+			Help: "Helpdesk sign-in password hashes running now.",
+		}, func() float64 { return float64(g.running.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "mailprofile_sign_in_hashes_waiting",
+			Help: "Helpdesk sign-ins waiting for a hashing slot now.",
+		}, func() float64 { return float64(g.waiting.Load()) }),
+	} {
+		if err := m.registry.Register(gf); err != nil {
+			return fmt.Errorf("web: metrics: %w (one Metrics per Server)", err)
+		}
+	}
+	return nil
+}
+
 // observeRequests times every request. The route is Echo's pattern, never
 // the path, so /l/:token is one series and link tokens stay out of it.
 func (m *Metrics) observeRequests(next echo.HandlerFunc) echo.HandlerFunc {
@@ -159,11 +184,15 @@ func statusClass(code int) string {
 	return strconv.Itoa(code/100) + "xx"
 }
 
-// rateLimited counts a request refused by limit ("requests" or "sign_in").
+// rateLimited counts a request refused by limit ("requests", "sign_in" or
+// "sign_in_busy").
 func (m *Metrics) rateLimited(limit string) { m.limited.WithLabelValues(limit).Inc() }
 
 // signInFailed counts a failed helpdesk sign-in.
 func (m *Metrics) signInFailed(reason string) { m.failures.WithLabelValues(reason).Inc() }
+
+// passwordChecked counts a password hash computed for a sign-in.
+func (m *Metrics) passwordChecked() { m.checks.Inc() }
 
 // countedFinder counts every settings lookup.
 type countedFinder struct {

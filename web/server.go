@@ -20,6 +20,7 @@ import (
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/static"
+	"github.com/mailprofile/mailprofile/store"
 )
 
 // Signer signs profile bytes; *signing.Signer satisfies it. Sign must
@@ -73,7 +74,7 @@ type Config struct {
 	// /metrics; nil makes a registry of the server's own.
 	Metrics *Metrics
 	// Clock tells the time for everything with a date: links and their
-	// expiry, sessions, sign-in lockouts, audit events, the signing
+	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
 	Clock func() time.Time
 }
@@ -112,7 +113,8 @@ type Server struct {
 	brand    *brand
 	messages catalog
 	helpdesk HelpdeskConfig
-	logins   *loginLimiter
+	signIns  *sourceLimiter
+	hashes   *hashGate
 	cache    *profileCache // nil: off
 	metrics  *Metrics
 
@@ -149,7 +151,6 @@ func New(cfg Config) (*Server, error) {
 		brand:    newBrand(cfg),
 		messages: messages,
 		helpdesk: cfg.Helpdesk,
-		logins:   newLoginLimiter(),
 		metrics:  cfg.Metrics,
 
 		signDiscovered: cfg.SignDiscovered,
@@ -157,6 +158,8 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.signIns = newSourceLimiter(s.now)
+	s.hashes = newHashGate(cfg.Helpdesk.SignInConcurrency, store.HashMemory())
 	if s.helpdesk.SessionIdle <= 0 {
 		s.helpdesk.SessionIdle = time.Hour
 	}
@@ -168,6 +171,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
+	}
+	if err := s.metrics.watchHashing(s.hashes); err != nil {
+		return nil, err
 	}
 	if ns, ok := s.signer.(interface{ NotAfter() time.Time }); ok {
 		if err := s.metrics.watchExpiry(ns.NotAfter, s.now); err != nil {

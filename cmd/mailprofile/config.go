@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider/discover"
+	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/web"
 )
 
@@ -79,6 +80,9 @@ type Config struct {
 	AuditRetention time.Duration
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+	// SignInConcurrency bounds the password hashes of helpdesk sign-ins
+	// that run at once; 0 sizes it from the cores and the memory limit.
+	SignInConcurrency int
 }
 
 // envName is the environment variable for a flag: --data-dir reads
@@ -142,6 +146,10 @@ func (e *envFlags) Duration(p *time.Duration, name string, def time.Duration, us
 	def = envDefault(e, name, def, time.ParseDuration, "a duration such as 15s")
 	e.fs.DurationVar(p, name, def, usage+" ($"+envName(name)+")")
 }
+
+// maxSignInConcurrency bounds --sign-in-concurrency: each hash takes
+// 19 MiB and a core.
+const maxSignInConcurrency = 64
 
 // Defaults of the operator's settings.
 const (
@@ -207,6 +215,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Duration(&cfg.AuditRetention, "audit-retention", 0, "delete helpdesk audit events older than this, e.g. 8760h (0: keep them)")
 		e.Duration(&cfg.SessionIdle, "session-idle", time.Hour, "helpdesk sessions end after this long without a request")
 		e.Duration(&cfg.SessionMax, "session-max", 12*time.Hour, "helpdesk sessions end this long after sign-in")
+		e.Int(&cfg.SignInConcurrency, "sign-in-concurrency", 0, fmt.Sprintf("helpdesk password hashes run at once, %d MiB each (0: half the cores, within GOMEMLIMIT)", store.HashMemory()>>20))
 	case "generate":
 		e.String(&cfg.Email, "email", "", "email address (required)")
 		e.String(&cfg.Type, "type", "imap", "account type: imap or pop")
@@ -318,6 +327,9 @@ func (c *Config) Validate(cmd string) error {
 		}
 		if c.AuditRetention < 0 {
 			bad("audit-retention", "must not be negative")
+		}
+		if c.SignInConcurrency < 0 || c.SignInConcurrency > maxSignInConcurrency {
+			bad("sign-in-concurrency", "must be 0 (automatic) to %d", maxSignInConcurrency)
 		}
 		if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.SessionIdle > c.SessionMax {
 			bad("session-idle", "and --session-max must be positive, the idle time no longer than the maximum")

@@ -213,8 +213,9 @@ func checkSQLite(dataDir string) error {
 	return nil
 }
 
-// housekeeping deletes expired sessions and, with --audit-retention, old
-// audit events: at start and then every hour, while the store is open (a
+// housekeeping deletes expired sessions, sign-in attempts past their
+// windows (web.SignInTrust keeps those that trust a source) and, with
+// --audit-retention, old audit events: at start and then every hour, while the store is open (a
 // SQLite store, opened on first use, from the next hour on).
 func (h *helpdeskStore) housekeeping(ctx context.Context, retention time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
@@ -226,6 +227,11 @@ func (h *helpdeskStore) housekeeping(ctx context.Context, retention time.Duratio
 				log.Warn("delete expired sessions", "error", err)
 			} else if n > 0 {
 				log.Info("deleted expired helpdesk sessions", "count", n)
+			}
+			if n, err := st.DeleteStaleSignIns(ctx, now, web.SignInTrust); err != nil {
+				log.Warn("delete stale sign-in attempts", "error", err)
+			} else if n > 0 {
+				log.Info("deleted stale helpdesk sign-in attempts", "count", n)
 			}
 			if retention > 0 {
 				if n, err := st.PurgeEvents(ctx, now.Add(-retention)); err != nil {

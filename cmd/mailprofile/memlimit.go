@@ -2,31 +2,60 @@ package main
 
 import (
 	"log/slog"
+	"math"
 
+	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/web"
 )
 
 // baseMemoryLimit is the default soft memory limit of serve without a
-// profile cache: the heap, stacks and runtime metadata of a busy server.
+// profile cache and without sign-ins: the heap, stacks and runtime
+// metadata of a busy server.
 const baseMemoryLimit = 14 << 20
 
 // setMemoryLimit gives serve a soft memory limit unless GOMEMLIMIT sets
-// one (the runtime reads it; "off" means none): the server's own need
-// plus the profile cache's byte budget. Without a limit the collector
-// lets the heap grow to twice what is live (GOGC=100), so a full cache
-// costs about twice its bytes; with it the collector runs more often
-// near the limit instead. The limit is soft: past it the collector works
+// one (the runtime reads it; "off" means none): the server's own need,
+// the profile cache's byte budget, and the helpdesk's password hashes
+// (signInSlots of store.HashMemory each). It returns the number of
+// hashing slots. Without a limit the collector lets the heap grow to
+// twice what is live (GOGC=100), so a full cache costs about twice its
+// bytes; with it the collector runs more often near the limit instead.
+// The hashes are in the limit so that while they run the collector does
+// not run back to back. The limit is soft: past it the collector works
 // harder, nothing fails. e.setMemoryLimit is nil in tests, which run
 // serve inside the test process.
-func setMemoryLimit(cfg *Config, e env, log *slog.Logger) {
-	if e.setMemoryLimit == nil {
-		return
-	}
+func setMemoryLimit(cfg *Config, e env, log *slog.Logger, cores int) int {
+	need := baseMemoryLimit + int64(cfg.ProfileCache)*web.ProfileCacheEntryBytes
+	perHash := store.HashMemory()
 	if v, ok := e.lookupEnv("GOMEMLIMIT"); ok && v != "" { // "" is unset for the runtime too
-		log.Debug("soft memory limit from GOMEMLIMIT", "value", v)
-		return
+		limit := int64(math.MaxInt64) // off, or not known in tests
+		if e.setMemoryLimit != nil {
+			limit = e.setMemoryLimit(-1) // a negative value reads the limit
+		}
+		slots := signInSlots(cfg.SignInConcurrency, cores, limit-need, perHash)
+		log.Debug("soft memory limit from GOMEMLIMIT", "value", v, "sign_in_hashes", slots)
+		return slots
 	}
-	limit := baseMemoryLimit + int64(cfg.ProfileCache)*web.ProfileCacheEntryBytes
-	e.setMemoryLimit(limit)
-	log.Debug("soft memory limit", "bytes", limit)
+	slots := signInSlots(cfg.SignInConcurrency, cores, math.MaxInt64, perHash)
+	if e.setMemoryLimit != nil {
+		limit := need + int64(slots)*perHash
+		e.setMemoryLimit(limit)
+		log.Debug("soft memory limit", "bytes", limit, "sign_in_hashes", slots)
+	}
+	return slots
+}
+
+// signInSlots is how many helpdesk password hashes run at once:
+// --sign-in-concurrency when set; otherwise half the cores, so that the
+// public pages keep at least half of them during a storm of sign-ins, and
+// no more than spare bytes hold (perHash each), but always one.
+func signInSlots(flag, cores int, spare, perHash int64) int {
+	if flag > 0 {
+		return flag
+	}
+	n := int64(max(cores/2, 1))
+	if perHash > 0 && spare/perHash < n {
+		n = spare / perHash
+	}
+	return int(max(n, 1))
 }

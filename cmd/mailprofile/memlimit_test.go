@@ -5,23 +5,34 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mailprofile/mailprofile/store"
 )
 
 func TestSetMemoryLimit(t *testing.T) {
+	const hash = 19 << 20 // store.HashMemory()
 	tests := []struct {
 		name       string
 		cache      int
+		cores      int
+		flag       int     // --sign-in-concurrency
 		gomemlimit *string // nil: unset
+		limit      int64   // what the runtime parsed from GOMEMLIMIT
 		want       int64   // 0: not set
+		wantSlots  int
 	}{
-		{name: "default cache", cache: 1000, want: 14<<20 + 1000*(4<<10)},
-		{name: "no cache", cache: 0, want: 14 << 20},
-		{name: "large cache", cache: 100_000, want: 14<<20 + 100_000*(4<<10)},
-		{name: "GOMEMLIMIT set", cache: 1000, gomemlimit: ptr("64MiB")},
-		{name: "GOMEMLIMIT off", cache: 1000, gomemlimit: ptr("off")},
-		{name: "GOMEMLIMIT empty", cache: 10, gomemlimit: ptr(""), want: 14<<20 + 10*(4<<10)},
+		{name: "default cache, 2 cores", cache: 1000, cores: 2, want: 14<<20 + 1000*(4<<10) + hash, wantSlots: 1},
+		{name: "no cache, 1 core", cache: 0, cores: 1, want: 14<<20 + hash, wantSlots: 1},
+		{name: "large cache, 8 cores", cache: 100_000, cores: 8, want: 14<<20 + 100_000*(4<<10) + 4*hash, wantSlots: 4},
+		{name: "flag", cache: 0, cores: 2, flag: 3, want: 14<<20 + 3*hash, wantSlots: 3},
+		{name: "GOMEMLIMIT set", cache: 1000, cores: 8, gomemlimit: ptr("64MiB"), limit: 64 << 20, wantSlots: 2},
+		{name: "GOMEMLIMIT below one hash", cache: 1000, cores: 8, gomemlimit: ptr("20MiB"), limit: 20 << 20, wantSlots: 1},
+		{name: "GOMEMLIMIT off", cache: 1000, cores: 8, gomemlimit: ptr("off"), limit: math.MaxInt64, wantSlots: 4},
+		{name: "GOMEMLIMIT empty", cache: 10, cores: 2, gomemlimit: ptr(""), want: 14<<20 + 10*(4<<10) + hash, wantSlots: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,17 +44,25 @@ func TestSetMemoryLimit(t *testing.T) {
 					}
 					return "", false
 				},
-				setMemoryLimit: func(n int64) int64 { got = n; return 0 },
+				setMemoryLimit: func(n int64) int64 {
+					if n < 0 {
+						return tt.limit // a read, as debug.SetMemoryLimit(-1)
+					}
+					got = n
+					return 0
+				},
 			}
-			setMemoryLimit(&Config{ProfileCache: tt.cache}, e, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if got != tt.want {
-				t.Errorf("setMemoryLimit(--profile-cache %d) set %d, want %d (0: not set)", tt.cache, got, tt.want)
+			cfg := &Config{ProfileCache: tt.cache, SignInConcurrency: tt.flag}
+			slots := setMemoryLimit(cfg, e, slog.New(slog.NewTextHandler(io.Discard, nil)), tt.cores)
+			if got != tt.want || slots != tt.wantSlots {
+				t.Errorf("setMemoryLimit(--profile-cache %d, %d cores) set %d with %d hashing slots, want %d (0: not set) and %d",
+					tt.cache, tt.cores, got, slots, tt.want, tt.wantSlots)
 			}
 		})
 	}
 	// Without a setter (tests running serve) nothing is set, and nothing
 	// panics.
-	setMemoryLimit(&Config{ProfileCache: 1000}, env{lookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	setMemoryLimit(&Config{ProfileCache: 1000}, env{lookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(io.Discard, nil)), 2)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -68,7 +87,8 @@ func TestServeSetsMemoryLimit(t *testing.T) {
 	if code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, e); code != 0 {
 		t.Fatalf("serve exit %d:\n%s", code, stderr.String())
 	}
-	if want := int64(14<<20 + 250*(4<<10)); len(got) != 1 || got[0] != want {
+	want := int64(14<<20+250*(4<<10)) + int64(max(runtime.GOMAXPROCS(0)/2, 1))*store.HashMemory()
+	if len(got) != 1 || got[0] != want {
 		t.Errorf("serve set the memory limit %v, want once to %d", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/mailprofile/mailprofile/web"
@@ -24,7 +25,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	}
 	log := newLogger(cfg, e.stderr)
-	setMemoryLimit(cfg, e, log)
+	hashSlots := setMemoryLimit(cfg, e, log, runtime.GOMAXPROCS(0))
 	a, err := newApp(cfg, log, time.Now())
 	if err != nil {
 		return err
@@ -63,6 +64,8 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 			SessionIdle:    cfg.SessionIdle,
 			SessionMax:     cfg.SessionMax,
 			Secret:         secret,
+
+			SignInConcurrency: hashSlots,
 		},
 		RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst,

@@ -63,14 +63,9 @@ func user(ctx context.Context, cfg *Config, args []string, e env) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tCREATED\tLAST SIGN-IN\tSTATE")
-		now := time.Now()
+		fmt.Fprintln(tw, "NAME\tCREATED\tLAST SIGN-IN")
 		for _, u := range users {
-			state := "active"
-			if u.Locked(now) {
-				state = "locked until " + u.LockedUntil.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.CreatedAt.UTC().Format("2006-01-02"), dateOrNever(u.LastLoginAt), state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.CreatedAt.UTC().Format("2006-01-02"), dateOrNever(u.LastLoginAt))
 		}
 		return tw.Flush()
 	case "remove":
