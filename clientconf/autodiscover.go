@@ -18,12 +18,15 @@ const (
 	OutlookSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
 )
 
-// Autodiscover error codes ([MS-OXDSCLI] 2.2.4.2.1.2.1): the mailbox is
-// unknown, the request is invalid, the response schema is not offered.
+// Autodiscover error codes ([MS-OXDSCLI], ErrorCode): the address is
+// unknown; it is known but has no configuration to offer; the request is
+// invalid; the response schema is not offered; the server failed.
 const (
 	ErrorCodeNotFound         = "500"
+	ErrorCodeNoConfiguration  = "501"
 	ErrorCodeInvalidRequest   = "600"
 	ErrorCodeSchemaNotOffered = "601"
+	ErrorCodeInternal         = "603"
 )
 
 type xmlAutodiscover struct {

@@ -1,7 +1,6 @@
 package clientconf
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -74,15 +73,12 @@ func AutodiscoverV2Error(code, message string) []byte {
 	return marshalJSON(v2Error{ErrorCode: code, ErrorMessage: message})
 }
 
-// marshalJSON is compact JSON of v, whose types always marshal, with
-// &, < and > as themselves: these are documents for programs, served as
-// JSON with nosniff, never inlined in HTML.
+// marshalJSON is compact JSON of v, whose types always marshal. <, >
+// and & are escaped, as everywhere in this project's JSON.
 func marshalJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := json.Marshal(v)
+	if err != nil {
 		return []byte("{}")
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return b
 }
