@@ -71,7 +71,7 @@ var mailServices = []struct {
 func Records(e Entry, publicHost string) (Zone, error) {
 	public := strings.ToLower(strings.TrimSuffix(publicHost, "."))
 	if err := provider.CheckHostname(public); err != nil {
-		return Zone{}, fmt.Errorf("public host: %w", err)
+		return Zone{}, fmt.Errorf("%q is not a host name: %w", publicHost, err)
 	}
 	d := e.Domain
 	z := Zone{Domain: d, Provider: e.Provider.DisplayName, PublicHost: public, Missing: map[string]string{}}
@@ -99,7 +99,7 @@ func Records(e Entry, publicHost string) (Zone, error) {
 	}
 	for _, name := range z.CertificateNames {
 		if name == public {
-			return Zone{}, fmt.Errorf("public host %s would be a CNAME of itself: name the host this server answers on", public)
+			return Zone{}, fmt.Errorf("%s would be a CNAME of itself: name the host this server answers on", public)
 		}
 	}
 	for _, svc := range mailServices {
