@@ -145,3 +145,26 @@ func zoneText(t *testing.T, e Entry) ([]byte, error) {
 	err = z.WriteZone(&buf)
 	return buf.Bytes(), err
 }
+
+// TestREADMESample keeps the README's sample of `mailprofile dns` the
+// command's real output.
+func TestREADMESample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start = "$ mailprofile dns --public-host setup.example.net btinternet.com\n"
+	i := bytes.Index(readme, []byte(start))
+	if i < 0 {
+		t.Fatalf("README.md has no %q sample", start)
+	}
+	sample := readme[i+len(start):]
+	sample = sample[:bytes.Index(sample, []byte("```"))]
+	want, err := os.ReadFile(filepath.Join("testdata", "dns-btinternet.com.zone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(sample, want) {
+		t.Errorf("README.md's sample differs from testdata/dns-btinternet.com.zone:\n%s", sample)
+	}
+}

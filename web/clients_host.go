@@ -29,7 +29,7 @@ func (s *Server) autoconfig(c echo.Context) error {
 	}
 	var addr *profile.Address
 	cache := cachePublic
-	if v := c.QueryParam("emailaddress"); v != "" {
+	if v := queryFold(c, "emailaddress"); v != "" {
 		a, err := profile.ParseAddress(v)
 		if err != nil {
 			return err

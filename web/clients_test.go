@@ -81,6 +81,7 @@ func TestAutoconfigRoute(t *testing.T) {
 		cache              string
 	}{
 		{name: "Thunderbird", host: "autoconfig.btinternet.com", target: "/mail/config-v1.1.xml?emailaddress=Someone%40btinternet.com", want: filled, cache: cachePrivate},
+		{name: "emailAddress", host: "autoconfig.btinternet.com", target: "/mail/config-v1.1.xml?emailAddress=Someone%40btinternet.com", want: filled, cache: cachePrivate},
 		{name: "K-9, no address", host: "autoconfig.btinternet.com", target: "/mail/config-v1.1.xml", want: placeholders, cache: cachePublic},
 		{name: "empty address", host: "autoconfig.btinternet.com", target: "/mail/config-v1.1.xml?emailaddress=", want: placeholders, cache: cachePublic},
 		{name: "host in capitals, port, final dot", host: "AutoConfig.BTinternet.com.:443", target: "/mail/config-v1.1.xml", want: placeholders, cache: cachePublic},
