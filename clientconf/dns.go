@@ -48,19 +48,6 @@ type Zone struct {
 	Missing map[string]string `json:"missing,omitempty"`
 }
 
-// mailServices are the RFC 6186 and RFC 8314 service names, and the
-// server each one describes.
-var mailServices = []struct {
-	name, typ, socket string
-}{
-	{"_imaps._tcp", "imap", provider.SocketSSL},
-	{"_imap._tcp", "imap", provider.SocketSTARTTLS},
-	{"_pop3s._tcp", "pop3", provider.SocketSSL},
-	{"_pop3._tcp", "pop3", provider.SocketSTARTTLS},
-	{"_submissions._tcp", "smtp", provider.SocketSSL},
-	{"_submission._tcp", "smtp", provider.SocketSTARTTLS},
-}
-
 // Records returns the records e.Domain publishes when this server is
 // reachable over HTTPS as publicHost: CNAMEs of autoconfig., autodiscover.
 // and ua-auto-config. to it; the _autodiscover._tcp SRV record; the
@@ -102,8 +89,8 @@ func Records(e Entry, publicHost string) (Zone, error) {
 			return Zone{}, fmt.Errorf("%s would be a CNAME of itself: name the host this server answers on", public)
 		}
 	}
-	for _, svc := range mailServices {
-		z.add(svc.name+"."+d, "SRV", srvData(e, svc.typ, svc.socket), ForMail)
+	for _, svc := range provider.SRVServices {
+		z.add(svc.Name+"."+d, "SRV", srvData(e, svc.Type, svc.SocketType), ForMail)
 	}
 	if len(z.Missing) == 0 {
 		z.Missing = nil

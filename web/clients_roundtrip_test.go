@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
 	"math/big"
 	"net"
@@ -25,6 +24,7 @@ import (
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
+	"github.com/mailprofile/mailprofile/signing/signingtest"
 )
 
 // selfSignedTLS is a certificate for names that is its own root, and the
@@ -35,9 +35,8 @@ func selfSignedTLS(t *testing.T, names []string) (tls.Certificate, *x509.CertPoo
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
+	certPEM, keyPEM := signingtest.SelfSigned(t, key, &x509.Certificate{
 		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: names[0]},
 		DNSNames:     names,
 		// crypto/tls checks it against the machine's clock.
 		NotBefore:             timetest.Wall().Add(-time.Hour),
@@ -46,18 +45,14 @@ func selfSignedTLS(t *testing.T, names []string) (tls.Certificate, *x509.CertPoo
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
+	})
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+	pool.AppendCertsFromPEM(certPEM)
+	return cert, pool
 }
 
 // TestAutoconfigRoundTrip serves the catalog's autoconfig over HTTPS on
