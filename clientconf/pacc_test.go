@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"testing/fstest"
+
+	"github.com/mailprofile/mailprofile/provider"
 )
 
 // TestPACCHonest lists which catalog providers PACC may describe: only
@@ -89,5 +92,51 @@ func TestPACCDigest(t *testing.T) {
 		if got := PACCDigest([]byte(tt.doc)); got != tt.want {
 			t.Errorf("PACCDigest(%q) = %q, want %q", tt.doc, got, tt.want)
 		}
+	}
+}
+
+// TestPACCSelection shows, server by server, what PACC may list.
+func TestPACCSelection(t *testing.T) {
+	const smtp465 = `<outgoingServer type="smtp"><hostname>smtp.a.example</hostname><port>465</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>`
+	imap := func(port, socket, auth, user string) string {
+		return `<incomingServer type="imap"><hostname>imap` + port + `.a.example</hostname><port>` + port + `</port><socketType>` + socket +
+			`</socketType>` + auth + `<username>` + user + `</username></incomingServer>`
+	}
+	const password = `<authentication>password-cleartext</authentication>`
+	tests := []struct {
+		name     string
+		servers  string
+		wantIMAP string // "" for no document
+	}{
+		{name: "password over implicit TLS", servers: imap("993", "SSL", password, "%EMAILADDRESS%") + smtp465, wantIMAP: "imap993.a.example"},
+		{name: "CRAM-MD5 is a password too", servers: imap("993", "SSL", `<authentication>password-encrypted</authentication>`, "%EMAILADDRESS%") + smtp465, wantIMAP: "imap993.a.example"},
+		{name: "the implicit-TLS server after a STARTTLS one", servers: imap("143", "STARTTLS", password, "%EMAILADDRESS%") + imap("993", "SSL", password, "%EMAILADDRESS%") + smtp465,
+			wantIMAP: "imap993.a.example"},
+		{name: "OAuth first: app passwords at most", servers: imap("993", "SSL", `<authentication>OAuth2</authentication>`+password, "%EMAILADDRESS%") + smtp465},
+		{name: "OAuth only", servers: imap("993", "SSL", `<authentication>OAuth2</authentication>`, "%EMAILADDRESS%") + smtp465},
+		{name: "local part as user name", servers: imap("993", "SSL", password, "%EMAILLOCALPART%") + smtp465},
+		{name: "STARTTLS only", servers: imap("143", "STARTTLS", password, "%EMAILADDRESS%") + smtp465},
+		{name: "implicit TLS on another port", servers: imap("1993", "SSL", password, "%EMAILADDRESS%") + smtp465},
+		{name: "no submission on 465", servers: imap("993", "SSL", password, "%EMAILADDRESS%")},
+		{name: "the user must act first", servers: imap("993", "SSL", password, "%EMAILADDRESS%") + smtp465 + `<enable><instruction>Turn IMAP on.</instruction></enable>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := provider.NewCatalog(fstest.MapFS{"a.xml": {Data: []byte(`<clientConfig version="1.1"><emailProvider id="a.example"><domain>a.example</domain>` +
+				tt.servers + `</emailProvider></clientConfig>`)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := PACC(entry(t, c, "a.example"))
+			if tt.wantIMAP == "" {
+				if !errors.Is(err, ErrNotServed) {
+					t.Errorf("PACC() = %s, %v, want ErrNotServed", doc, err)
+				}
+				return
+			}
+			if err != nil || !bytes.Contains(doc, []byte(`"imap":{"host":"`+tt.wantIMAP+`"}`)) {
+				t.Errorf("PACC() = %s, %v, want imap %s", doc, err, tt.wantIMAP)
+			}
+		})
 	}
 }
