@@ -106,6 +106,18 @@ func (c *Catalog) Lookup(domain string) (*Provider, error) {
 	return nil, &NotFoundError{Domain: d}
 }
 
+// DomainsOf returns the domains of p that the catalog still maps to p, in
+// the file's order: a later source may have taken some of them over.
+func (c *Catalog) DomainsOf(p *Provider) []string {
+	var ds []string
+	for _, d := range p.Domains {
+		if c.byDomain[d] == p {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
 // Len returns the number of domains the catalog knows.
 func (c *Catalog) Len() int { return len(c.byDomain) }
 

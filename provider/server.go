@@ -139,6 +139,12 @@ func normaliseHost(h string) string {
 	return strings.ToLower(h)
 }
 
+// CheckHostname reports whether h is a fully qualified ASCII host name, as
+// server host names and catalog domains must be: at least two labels of
+// letters, digits and hyphens, not an IP address. h is expected lower-case
+// without a trailing dot; the error says what is wrong.
+func CheckHostname(h string) error { return checkHostname(h) }
+
 // checkHostname accepts an ASCII host name of at least two labels, matching
 // ^[A-Za-z0-9.-]+$ with the RFC 1123 label rules, and refuses IPv4
 // literals. Input is expected lower-cased without a trailing dot.

@@ -164,11 +164,22 @@ func appleAuth(a, typ string) (profile.Auth, bool) {
 
 // hostname fills in a %EMAILDOMAIN% in the server's host name.
 func hostname(s Server, addr profile.Address) string {
+	return s.HostFor(strings.ToLower(addr.Domain))
+}
+
+// HostFor is the server's host name for the addresses of domain (lower
+// case, A-labels): a %EMAILDOMAIN% in it is filled in. The result may be
+// too long to be a host name; check it with CheckHostname.
+func (s Server) HostFor(domain string) string {
 	if !strings.Contains(s.Hostname, "%") {
 		return s.Hostname
 	}
-	return strings.ReplaceAll(s.Hostname, "%EMAILDOMAIN%", strings.ToLower(addr.Domain))
+	return strings.ReplaceAll(s.Hostname, "%EMAILDOMAIN%", domain)
 }
+
+// UsernameFor is the user name addr signs in with: the server's pattern
+// with its placeholders filled in.
+func (s Server) UsernameFor(addr profile.Address) string { return expand(s.Username, addr) }
 
 // expand fills in the placeholders of a username pattern by plain
 // substring replacement; an empty pattern means the full address.

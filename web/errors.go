@@ -70,13 +70,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	pe := classify(err)
-	attrs := []any{"status", pe.Status, "path", logPath(c.Request().URL.Path), "request_id", requestID(c), "error", err.Error()}
-	switch {
-	case pe.Status >= 500:
-		s.log.Error("request failed", attrs...)
-	case pe.Status != http.StatusNotFound:
-		s.log.Info("request rejected", attrs...)
-	}
+	s.logError(c, err, pe)
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(pe.Status)
 		return
@@ -90,6 +84,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	s.renderErrorPage(c, err, pe)
+}
+
+// logError logs err, classified as pe: server errors as errors, refused
+// requests but for 404s (bots ask for everything) as information.
+func (s *Server) logError(c echo.Context, err error, pe publicError) {
+	attrs := []any{"status", pe.Status, "path", logPath(c.Request().URL.Path), "request_id", requestID(c), "error", err.Error()}
+	switch {
+	case pe.Status >= 500:
+		s.log.Error("request failed", attrs...)
+	case pe.Status != http.StatusNotFound:
+		s.log.Info("request rejected", attrs...)
+	}
 }
 
 func (s *Server) renderErrorPage(c echo.Context, err error, pe publicError) {

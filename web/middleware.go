@@ -23,9 +23,13 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// logPath is the path as it may be logged: link tokens are cut out. The
-// query string is never logged, since it holds addresses.
+// logPath is the path as it may be logged: link tokens and Autodiscover
+// v2's address are cut out. The query string is never logged, since it
+// holds addresses.
 func logPath(p string) string {
+	if v2, ok := v2LogPath(p); ok {
+		return v2
+	}
 	if strings.HasPrefix(p, "/l/") {
 		rest := strings.TrimPrefix(p, "/l/")
 		if i := strings.IndexByte(rest, '/'); i >= 0 {

@@ -73,6 +73,11 @@ type Config struct {
 	// Metrics receives the server's Prometheus metrics, served at
 	// /metrics; nil makes a registry of the server's own.
 	Metrics *Metrics
+	// Catalog is the operator's catalog (the built-in one and
+	// --providers), from which the documents for other mail clients are
+	// served: autoconfig, Autodiscover, PACC. Nil turns those routes off.
+	// It is never the discovering Finder.
+	Catalog Catalog
 	// Clock tells the time for everything with a date: links and their
 	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
@@ -99,6 +104,7 @@ func (c Config) Validate() error {
 type Server struct {
 	log      *slog.Logger
 	finder   Finder
+	catalog  Catalog // nil: no documents for other clients
 	signer   Signer
 	options  profile.Options
 	service  string
@@ -139,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log:      cfg.Logger,
 		finder:   cfg.Finder,
+		catalog:  cfg.Catalog,
 		signer:   cfg.Signer,
 		options:  cfg.Profile,
 		service:  cfg.ServiceName,
@@ -218,7 +225,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   "64K",
-		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath },
+		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath || boundsOwnBody(c.Path()) },
 	}))
 
 	// Per-route middleware: a Group with middleware would answer 404 for
@@ -229,6 +236,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/setup/qr.svg", s.setupQR, limit)
 	e.GET("/profile", s.downloadProfile, limit)
 	e.GET("/api/v1/settings", s.apiSettings, limit)
+	s.clientRoutes(e, limit) // autoconfig, Autodiscover, PACC: clients.go
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

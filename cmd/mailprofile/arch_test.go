@@ -8,7 +8,8 @@ import (
 
 // TestDependencyDirection keeps the architecture of DESIGN.md: profile and
 // signing are pure (no HTTP, no Echo, no logging, no file access of their
-// own), and only web imports Echo.
+// own), only web imports Echo, and clientconf renders documents without
+// HTTP.
 func TestDependencyDirection(t *testing.T) {
 	imports := func(pkg string) []string {
 		t.Helper()
@@ -22,6 +23,8 @@ func TestDependencyDirection(t *testing.T) {
 		"profile":  {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web"},
 		"signing":  {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web"},
 		"provider": {"github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
+		// The client documents are rendered apart from HTTP: web serves them.
+		"clientconf": {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
 	}
 	for pkg, bad := range forbidden {
 		for _, imp := range imports(pkg) {

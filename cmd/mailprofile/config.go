@@ -53,9 +53,12 @@ type Config struct {
 	Name   string
 	Output string
 
-	// inspect and lookup
+	// inspect, lookup and dns
 	CAFile string
 	JSON   bool
+
+	// dns: the host name clients reach this server at over HTTPS.
+	PublicHost string
 
 	// Discovery of settings for domains outside the catalog (serve,
 	// generate, lookup).
@@ -159,6 +162,8 @@ const (
 	defaultIdentifierPrefix = "local.mailprofile"
 )
 
+const providersUsage = "folder of clientConfig v1.1 XML files that add to and override the built-in catalog"
+
 // parseConfig reads the flags of one subcommand. It returns the remaining
 // positional arguments. Output goes to w (usage and flag errors).
 func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool), w io.Writer) (*Config, []string, error) {
@@ -173,7 +178,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	}
 	if cmd == "serve" || cmd == "generate" || cmd == "lookup" {
-		e.String(&cfg.Providers, "providers", "", "folder of clientConfig v1.1 XML files that add to and override the built-in catalog")
+		e.String(&cfg.Providers, "providers", "", providersUsage)
 		e.Bool(&cfg.Discovery, "discovery", true, "find settings for domains outside the catalog (autoconfig, ISPDB, MX, SRV, probing); false: catalog only, no network")
 		e.String(&cfg.ISPDBURL, "ispdb-url", discover.DefaultISPDBURL, "ISPDB service, fetched as URL+domain; empty turns it off")
 		e.String(&cfg.DNSServer, "dns-server", "", "DNS server for discovery, host or host:port (default: the system's)")
@@ -225,6 +230,10 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.CAFile, "ca", "", "PEM file of trusted roots to check the signer chain against")
 		e.Bool(&cfg.JSON, "json", false, "print JSON")
 	case "lookup":
+		e.Bool(&cfg.JSON, "json", false, "print JSON")
+	case "dns":
+		e.String(&cfg.Providers, "providers", "", providersUsage)
+		e.String(&cfg.PublicHost, "public-host", "", "host name this server answers on over HTTPS, which the CNAME and SRV records point at (required)")
 		e.Bool(&cfg.JSON, "json", false, "print JSON")
 	}
 	// Flags may come before or after the arguments: parse, take the next
@@ -337,6 +346,10 @@ func (c *Config) Validate(cmd string) error {
 	case "generate":
 		if c.Email == "" {
 			bad("email", "is required")
+		}
+	case "dns":
+		if c.PublicHost == "" {
+			bad("public-host", "is required: the host name this server answers on over HTTPS (its certificate must also cover autoconfig., autodiscover. and ua-auto-config. of the domain), which the records point at")
 		}
 	}
 	return errors.Join(errs...)

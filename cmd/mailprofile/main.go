@@ -1,7 +1,8 @@
 // Command mailprofile turns an email address into a signed Apple
 // configuration profile holding a ready mail account. It serves the web app
-// (serve), writes one profile (generate), checks a profile (inspect) and
-// shows the settings found for an address (lookup).
+// (serve), writes one profile (generate), checks a profile (inspect),
+// shows the settings found for an address (lookup) and prints the DNS
+// records that lead other mail clients to the server (dns).
 package main
 
 import (
@@ -25,6 +26,7 @@ usage:
   mailprofile generate --email ADDR [--type imap|pop] [--name NAME] [-o FILE]
   mailprofile inspect  [--ca ROOT.pem] FILE    check a profile's signature and content
   mailprofile lookup   [--json] ADDR           show the settings found for an address
+  mailprofile dns      --public-host HOST [--json] DOMAIN   DNS records that lead every mail client here
   mailprofile user     add|passwd|remove NAME, list   manage helpdesk accounts
 
 Every flag also reads MAILPROFILE_<FLAG> (e.g. --data-dir: MAILPROFILE_DATA_DIR).
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, e env) int {
 		fn = inspect
 	case "lookup":
 		fn = lookup
+	case "dns":
+		fn = dnsRecords
 	case "user":
 		fn = user
 	case "help", "-h", "--help":

@@ -47,6 +47,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	wcfg := web.Config{
 		Logger:           log,
 		Finder:           a.finder,
+		Catalog:          a.catalog,
 		SignDiscovered:   cfg.SignDiscovered,
 		ProfileCacheSize: cfg.ProfileCache,
 		Profile:          a.options,
