@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
 // testCA issues server certificates for whatever name a client asks for,
@@ -166,11 +168,12 @@ func (z *testDNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	if len(req.Question) == 1 {
 		q := req.Question[0]
 		z.mu.Lock()
-		rrs, ok := z.records[strings.ToLower(q.Name)]
-		z.mu.Unlock()
-		if !ok {
+		name := strings.ToLower(q.Name)
+		rrs, ok := z.records[name]
+		if !ok && !dnstest.HasChild(z.records, name) {
 			m.Rcode = dns.RcodeNameError
 		}
+		z.mu.Unlock()
 		for _, rr := range rrs {
 			if rr.Header().Rrtype == q.Qtype {
 				m.Answer = append(m.Answer, rr)
