@@ -257,6 +257,8 @@ func (c *Config) Validate(cmd string) error {
 		if c.ISPDBURL != "" {
 			if u, err := url.Parse(c.ISPDBURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				bad("ispdb-url", "%q is not an http(s) URL", c.ISPDBURL)
+			} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+				bad("ispdb-url", "%q: want no query, fragment or user; the domain is added to the path", c.ISPDBURL)
 			}
 		}
 	}

@@ -95,6 +95,9 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("ispdb url %q: want an absolute http or https URL, or empty to turn the ISPDB off", c.ISPDBURL)
 		}
+		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("ispdb url %q: want no query, fragment or user: the domain is added to the path", c.ISPDBURL)
+		}
 	}
 	if c.DNSServer != "" {
 		if _, err := dnsServerAddr(c.DNSServer); err != nil {

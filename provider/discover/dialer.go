@@ -78,6 +78,9 @@ func (d *dialer) resolve(ctx context.Context, host string) ([]netip.Addr, error)
 	if name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return nil, &RefusedError{Host: host, Reason: "loopback name"}
 	}
+	if !validHost(name) {
+		return nil, &RefusedError{Host: truncate(host, 64), Reason: "not a host name"}
+	}
 	addrs, err := d.res.lookupIP(ctx, name)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type Discoverer struct {
 	guarded *http.Client // for URLs derived from the visitor's address
 	trusted *http.Client // for the operator's ISPDB URL
 	roots   *x509.CertPool
+	ispdb   *url.URL // nil: off
 	cache   *cache
 	group   singleflight.Group
 }
@@ -58,7 +60,7 @@ func New(catalog *provider.Catalog, cfg Config) (*Discoverer, error) {
 	cfg = cfg.withDefaults()
 	res := newResolver(cfg.DNSServer, cfg.StepTimeout)
 	dial := &dialer{res: res, allowLoopback: cfg.Testing.AllowLoopback, ports: cfg.Testing.Ports, timeout: cfg.StepTimeout}
-	return &Discoverer{
+	d := &Discoverer{
 		catalog: catalog,
 		cfg:     cfg,
 		res:     res,
@@ -67,7 +69,11 @@ func New(catalog *provider.Catalog, cfg Config) (*Discoverer, error) {
 		trusted: newTrustedClient(cfg.Testing.RootCAs, cfg.StepTimeout),
 		roots:   cfg.Testing.RootCAs,
 		cache:   newCache(cfg.CacheSize),
-	}, nil
+	}
+	if cfg.ISPDBURL != "" {
+		d.ispdb, _ = url.Parse(cfg.ISPDBURL) // Validate parsed it
+	}
+	return d, nil
 }
 
 // Result is what a lookup found for one domain. Results are shared
@@ -157,7 +163,7 @@ func (d *Discoverer) Discover(ctx context.Context, domain string) (*Result, erro
 	}
 	end(err, "")
 	if why := notDiscoverable(domain); why != "" {
-		rec.skip("discovery", domain, why)
+		rec.skip("discovery", truncate(domain, 64), why)
 		return &Result{Domain: domain, Steps: rec.list(), Elapsed: time.Since(begin)}, nil
 	}
 	catalogStep := rec.list()
@@ -219,6 +225,8 @@ func notDiscoverable(domain string) string {
 		return "a loopback name"
 	case strings.Trim(domain[strings.LastIndexByte(domain, '.')+1:], "0123456789") == "":
 		return "an IP address, not a domain"
+	case !validHost(domain):
+		return "not a host name"
 	}
 	return ""
 }

@@ -156,7 +156,8 @@ func (r *resolver) lookupIP(ctx context.Context, host string) ([]netip.Addr, err
 }
 
 // lookupMX returns the mail exchanger with the lowest preference; the
-// first listed wins a tie. A null MX (RFC 7505) is errNoSuchName.
+// first listed wins a tie. A null MX (RFC 7505) is errNoSuchName; a
+// target that is not a host name is an error, never used.
 func (r *resolver) lookupMX(ctx context.Context, domain string) (string, error) {
 	rrs, err := r.query(ctx, domain, dns.TypeMX)
 	if err != nil {
@@ -168,9 +169,15 @@ func (r *resolver) lookupMX(ctx context.Context, domain string) (string, error) 
 			best = mx
 		}
 	}
+	if best == nil {
+		return "", fmt.Errorf("%s has no MX record: %w", domain, errNoSuchName)
+	}
 	host := strings.ToLower(strings.TrimSuffix(best.Mx, "."))
-	if host == "" {
+	switch {
+	case host == "":
 		return "", fmt.Errorf("%s has a null MX: it receives no mail: %w", domain, errNoSuchName)
+	case !validHost(host):
+		return "", fmt.Errorf("the MX target %q is not a host name", truncate(host, 64))
 	}
 	return host, nil
 }

@@ -13,18 +13,6 @@ import (
 	"github.com/mailprofile/mailprofile/provider"
 )
 
-// The provider-hosted autoconfig locations, HTTPS only. The draft's
-// ?emailaddress= parameter is left off: answers are cached per domain
-// and shared between visitors, so they must not depend on one address,
-// and the provider's web server has no need to learn it.
-func autoconfigURL(domain string) string {
-	return "https://autoconfig." + domain + "/mail/config-v1.1.xml"
-}
-
-func wellKnownURL(domain string) string {
-	return "https://" + domain + "/.well-known/autoconfig/mail/config-v1.1.xml"
-}
-
 // fromAutoconfig fetches a provider-hosted clientConfig through the
 // guard.
 func (d *Discoverer) fromAutoconfig(ctx context.Context, rec *recorder, source, domain, url string) (answer, error) {
@@ -42,7 +30,7 @@ func (d *Discoverer) fromISPDB(ctx context.Context, rec *recorder, source, domai
 		rec.skip(source, domain, "the ISPDB is turned off")
 		return answer{}, errSkipped
 	}
-	url := d.cfg.ISPDBURL + domain
+	url := ispdbURL(d.ispdb, domain)
 	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.trusted)
 	if err != nil {
 		return answer{}, err

@@ -149,23 +149,3 @@ func typeRank(t string) int {
 	}
 	return 2
 }
-
-// validHost accepts a lower-case ASCII host name of two or more labels;
-// provider.Settings checks again before a name reaches a profile.
-func validHost(h string) bool {
-	if len(h) > 253 || !strings.Contains(h, ".") {
-		return false
-	}
-	for _, l := range strings.Split(h, ".") {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return strings.Trim(h[strings.LastIndexByte(h, '.')+1:], "0123456789") != ""
-}
