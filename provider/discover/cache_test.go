@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 )
 
@@ -113,7 +114,7 @@ func TestSingleflight(t *testing.T) {
 }
 
 func TestCacheBounded(t *testing.T) {
-	c := newCache(3)
+	c := newCache(3, timetest.NewClock().Now)
 	for i := range 10 {
 		c.put(fmt.Sprintf("d%d.test", i), &Result{}, time.Hour)
 		if len(c.m) > 3 {

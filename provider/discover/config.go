@@ -21,6 +21,20 @@ const (
 	DefaultFoundTTL    = 6 * time.Hour
 	DefaultNotFoundTTL = 15 * time.Minute
 	DefaultCacheSize   = 10000
+
+	// DefaultMaxLookups suits a small server: each lookup holds a few
+	// dozen goroutines and at most MaxConnsPerLookup connections.
+	DefaultMaxLookups = 8
+	// DefaultClientLookups is the new domains a client may look up per
+	// minute: a person sets up one or two addresses.
+	DefaultClientLookups = 6
+	// DefaultDestinationConns is the connections per minute to one
+	// destination: two lookups' worth, and little use to an attacker
+	// who aims a wildcard zone at someone else's address.
+	DefaultDestinationConns = 30
+	// DefaultFinishGrace is how long a lookup nobody waits for any more
+	// goes on, to fill the cache.
+	DefaultFinishGrace = 3 * time.Second
 )
 
 // Config holds the operator's choices for discovery. The zero value
@@ -50,6 +64,32 @@ type Config struct {
 	// went to the network (not for catalog or cache answers), for logs
 	// and metrics. It must not modify the result.
 	OnLookup func(*Result)
+	// OnRefused, if set, is called with the reason (ReasonBusy or
+	// ReasonClient) of every lookup refused with a *BusyError.
+	OnRefused func(reason string)
+
+	// MaxLookups bounds the lookups of new domains in flight; beyond it
+	// a lookup is refused at once with a *BusyError. Catalog and cached
+	// answers, and callers joining a lookup in flight, never count.
+	// Zero means DefaultMaxLookups.
+	MaxLookups int
+	// ClientLookups is how many new domains one client (see WithClient)
+	// may look up per minute, in bursts as large; beyond it a lookup is
+	// refused with a *BusyError. Zero means DefaultClientLookups,
+	// negative no per-client budget.
+	ClientLookups int
+	// DestinationConns is how many connections per minute, in bursts as
+	// large, all lookups together may open to one destination: an IPv4
+	// address, or an IPv6 /64. Beyond it a connection is refused. Zero
+	// means DefaultDestinationConns, negative no limit.
+	DestinationConns int
+	// FinishGrace is how long a lookup goes on once nobody waits for
+	// it, to fill the cache; then it is cancelled. Zero means
+	// DefaultFinishGrace, negative none.
+	FinishGrace time.Duration
+	// Clock tells the time for the cache and the budgets; nil is
+	// time.Now.
+	Clock func() time.Time
 
 	// Testing is for tests on loopback only; never set it from a flag
 	// or the environment.
@@ -85,6 +125,11 @@ func DefaultConfig() Config {
 		FoundTTL:    DefaultFoundTTL,
 		NotFoundTTL: DefaultNotFoundTTL,
 		CacheSize:   DefaultCacheSize,
+
+		MaxLookups:       DefaultMaxLookups,
+		ClientLookups:    DefaultClientLookups,
+		DestinationConns: DefaultDestinationConns,
+		FinishGrace:      DefaultFinishGrace,
 	}
 }
 
@@ -111,6 +156,8 @@ func (c Config) Validate() error {
 		return errors.New("discovery budget must not be negative")
 	case c.CacheSize < 0:
 		return errors.New("discovery cache size must not be negative")
+	case c.MaxLookups < 0:
+		return errors.New("discovery concurrency must not be negative")
 	}
 	return nil
 }
@@ -131,6 +178,24 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultCacheSize
+	}
+	if c.MaxLookups == 0 {
+		c.MaxLookups = DefaultMaxLookups
+	}
+	if c.ClientLookups == 0 {
+		c.ClientLookups = DefaultClientLookups
+	}
+	if c.DestinationConns == 0 {
+		c.DestinationConns = DefaultDestinationConns
+	}
+	switch {
+	case c.FinishGrace == 0:
+		c.FinishGrace = DefaultFinishGrace
+	case c.FinishGrace < 0:
+		c.FinishGrace = 0
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
 	}
 	if c.Testing.ProbeStagger == 0 {
 		c.Testing.ProbeStagger = 100 * time.Millisecond

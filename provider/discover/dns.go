@@ -16,6 +16,10 @@ import (
 // record of the asked type.
 var errNoSuchName = errors.New("no such DNS name")
 
+// errNXDomain is a name that does not exist at all (NXDOMAIN), so
+// neither does any name below it (RFC 8020). It is an errNoSuchName.
+var errNXDomain = fmt.Errorf("%w (NXDOMAIN)", errNoSuchName)
+
 // resolver asks one configured DNS server (or those of resolv.conf),
 // never the operating system's name service, so that what the guard
 // checks is exactly what DNS said.
@@ -57,11 +61,18 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
 	m.SetEdns0(1232, false)
+	b := budgetFrom(ctx)
 	var err error
 	for _, server := range r.servers {
+		if err := b.spendQuery(); err != nil {
+			return nil, err
+		}
 		var resp *dns.Msg
 		resp, err = exchange(ctx, m, server, "udp")
 		if err == nil && resp.Truncated {
+			if err := b.spendQuery(); err != nil {
+				return nil, err
+			}
 			resp, err = exchange(ctx, m, server, "tcp")
 		}
 		if err != nil {
@@ -73,7 +84,7 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 		switch resp.Rcode {
 		case dns.RcodeSuccess:
 		case dns.RcodeNameError:
-			return nil, fmt.Errorf("%s: %w", name, errNoSuchName)
+			return nil, fmt.Errorf("%s: %w", name, errNXDomain)
 		default:
 			err = fmt.Errorf("DNS server %s answered %s for %s", server, dns.RcodeToString[resp.Rcode], name)
 			continue

@@ -326,6 +326,8 @@ func (e *testEnv) config() Config {
 		DNSServer:   e.dns.addr,
 		StepTimeout: 2 * time.Second,
 		Budget:      5 * time.Second,
+		// Every test server is on 127.0.0.1: one destination.
+		DestinationConns: -1,
 		Testing: Testing{
 			AllowLoopback: true,
 			RootCAs:       e.ca.pool,

@@ -91,21 +91,28 @@ func pick(body []byte, domain string) (*provider.Provider, error) {
 	return p, nil
 }
 
-// fromMX asks the domain's lowest-preference mail exchanger's domains:
-// the MX host minus its first label, then its registrable domain, each
-// in the catalog, at autoconfig.<x> and in the ISPDB. This finds Google
-// Workspace, Microsoft 365, Fastmail and other hosted domains. DNS is
-// unauthenticated, so the answer is of medium confidence.
-func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain string) (answer, error) {
+// askMX asks for the domain's lowest-preference mail exchanger. It is
+// asked before anything else: a domain that does not exist ends the
+// lookup there.
+func (d *Discoverer) askMX(ctx context.Context, rec *recorder, domain string) (string, error) {
 	sctx, cancel := d.stepContext(ctx)
+	defer cancel()
 	end := rec.step(ctx, "mx", domain)
 	host, err := d.res.lookupMX(sctx, domain)
-	cancel()
 	if err != nil {
 		end(err, "")
-		return answer{}, err
+		return "", err
 	}
 	end(nil, "lowest-preference MX "+host)
+	return host, nil
+}
+
+// fromMX asks the domains of the mail exchanger host (found by askMX):
+// the host minus its first label, then its registrable domain, each in
+// the catalog, at autoconfig.<x> and in the ISPDB. This finds Google
+// Workspace, Microsoft 365, Fastmail and other hosted domains. DNS is
+// unauthenticated, so the answer is of medium confidence.
+func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain, host string) (answer, error) {
 	targets := mxDomains(host, domain)
 	if len(targets) == 0 {
 		rec.skip("mx", host, "the mail exchanger is in the address's own domain")
@@ -113,17 +120,9 @@ func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain string) (
 	}
 	var attempts []attempt[answer]
 	for _, t := range targets {
-		attempts = append(attempts,
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromCatalog(ctx, rec, "mx catalog", t)
-			}},
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromAutoconfig(ctx, rec, "mx autoconfig", t, autoconfigURL(t))
-			}},
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromISPDB(ctx, rec, "mx ispdb", t)
-			}},
-		)
+		attempts = append(attempts, attempt[answer]{run: func(ctx context.Context) (answer, error) {
+			return d.viaMX(ctx, rec, t)
+		}})
 	}
 	ans, _, err := first(ctx, attempts)
 	if err != nil {
