@@ -12,9 +12,9 @@ import (
 )
 
 // heldConfig is a discovery that asks only h (no ISPDB, no probing).
-func heldConfig(h *heldDNS) Config {
+func heldConfig(h *dnstest.Held) Config {
 	return Config{
-		DNSServer:   h.addr,
+		DNSServer:   h.Addr,
 		StepTimeout: time.Minute,
 		Budget:      time.Minute,
 		Clock:       timetest.NewClock().Now,
@@ -45,7 +45,7 @@ func wantBusy(t *testing.T, err error, reason string, retry int) {
 // once; the catalog, cached answers and a domain already in flight are
 // not.
 func TestBusyRefusedAtOnce(t *testing.T) {
-	h := newHeldDNS(t, dnstest.XTest...)
+	h := dnstest.ServeHeld(t, dnstest.XTest...)
 	cfg := heldConfig(h)
 	cfg.MaxLookups, cfg.Budget = 2, 9*time.Second
 	var refusals []string
@@ -56,7 +56,7 @@ func TestBusyRefusedAtOnce(t *testing.T) {
 		t.Fatalf("Discover(x.test) = %v, %v; want found", res, err)
 	}
 
-	h.hold()
+	h.Hold()
 	wait := startLookups(d, ctx, "a.test", "b.test")
 	waitFor(t, "two lookups in flight", func() bool { return d.InFlight() == 2 })
 	_, err := d.Discover(ctx, "c.test")
@@ -68,7 +68,7 @@ func TestBusyRefusedAtOnce(t *testing.T) {
 	if res, err := d.Discover(ctx, "x.test"); err != nil || !res.Cached {
 		t.Errorf("Discover(x.test) while busy = %v, %v; want the cached answer", res, err)
 	}
-	h.let()
+	h.Let()
 	for _, errs := range [][]error{wait(), joined()} {
 		for _, err := range errs {
 			if err != nil {
@@ -76,7 +76,7 @@ func TestBusyRefusedAtOnce(t *testing.T) {
 			}
 		}
 	}
-	if n := h.asked("a.test.", "MX"); n != 1 {
+	if n := h.Asked("a.test.", "MX"); n != 1 {
 		t.Errorf("two lookups of a.test asked its MX %d times, want once", n)
 	}
 	if len(refusals) != 1 || refusals[0] != ReasonBusy {
@@ -88,7 +88,7 @@ func TestBusyRefusedAtOnce(t *testing.T) {
 // domains a minute, so it cannot fill the global bound; others still
 // get theirs, and joining a lookup in flight costs nothing.
 func TestClientBudget(t *testing.T) {
-	h := newHeldDNS(t)
+	h := dnstest.ServeHeld(t)
 	clk := timetest.NewClock()
 	cfg := heldConfig(h)
 	cfg.MaxLookups, cfg.ClientLookups, cfg.Clock = 8, 3, clk.Now
@@ -96,7 +96,7 @@ func TestClientBudget(t *testing.T) {
 	a := WithClient(context.Background(), "192.0.2.1")
 	b := WithClient(context.Background(), "192.0.2.2")
 
-	h.hold()
+	h.Hold()
 	waits := []func() []error{startLookups(d, a, "a1.test", "a2.test", "a3.test")}
 	waitFor(t, "a's three lookups", func() bool { return d.InFlight() == 3 })
 	_, err := d.Discover(a, "a4.test")
@@ -109,7 +109,7 @@ func TestClientBudget(t *testing.T) {
 	clk.Advance(20 * time.Second)
 	waits = append(waits, startLookups(d, a, "a4.test"))
 	waitFor(t, "a's lookup after 20s", func() bool { return d.InFlight() == 6 })
-	h.let()
+	h.Let()
 	for _, w := range waits {
 		for _, err := range w() {
 			if err != nil {

@@ -17,7 +17,7 @@ import (
 // cancelled at the end of the grace period, however long its own
 // budget, and it is not cached. Before, it ran detached to its budget.
 func TestAbandonedLookupStops(t *testing.T) {
-	h := newHeldDNS(t, dnstest.XTest...)
+	h := dnstest.ServeHeld(t, dnstest.XTest...)
 	cfg := heldConfig(h)
 	cfg.Budget, cfg.FinishGrace = time.Hour, 50*time.Millisecond
 	var results []*Result
@@ -25,11 +25,11 @@ func TestAbandonedLookupStops(t *testing.T) {
 	cfg.OnLookup = func(r *Result) { mu.Lock(); results = append(results, r); mu.Unlock() }
 	d := newDiscoverer(t, cfg)
 
-	h.hold()
-	defer h.let()
+	h.Hold()
+	defer h.Let()
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := startLookups(d, ctx, "x.test")
-	waitFor(t, "the lookup's first query", func() bool { return h.queries.Load() > 0 })
+	waitFor(t, "the lookup's first query", func() bool { return h.Queries() > 0 })
 	cancel()
 	if err := wait()[0]; !errors.Is(err, context.Canceled) {
 		t.Errorf("Discover with its context cancelled: error = %v, want context.Canceled", err)
@@ -49,24 +49,24 @@ func TestAbandonedLookupStops(t *testing.T) {
 // the grace period and fills the cache, and a caller that comes back in
 // the meantime joins it instead of starting another.
 func TestFinishFillsCache(t *testing.T) {
-	h := newHeldDNS(t, dnstest.XTest...)
+	h := dnstest.ServeHeld(t, dnstest.XTest...)
 	cfg := heldConfig(h)
 	cfg.FinishGrace = time.Hour
 	d := newDiscoverer(t, cfg)
 
-	h.hold()
+	h.Hold()
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := startLookups(d, ctx, "x.test")
-	waitFor(t, "the lookup's first query", func() bool { return h.queries.Load() > 0 })
+	waitFor(t, "the lookup's first query", func() bool { return h.Queries() > 0 })
 	cancel()
 	wait()
 	again := startLookups(d, context.Background(), "x.test")
-	h.let()
+	h.Let()
 	if err := again()[0]; err != nil {
 		t.Errorf("Discover(x.test) during the grace period: error = %v", err)
 	}
 	waitFor(t, "the lookup to end", func() bool { return d.InFlight() == 0 })
-	if n := h.asked("x.test.", "MX"); n != 1 {
+	if n := h.Asked("x.test.", "MX"); n != 1 {
 		t.Errorf("x.test's MX was asked %d times, want once: the second caller joins", n)
 	}
 	if res, err := d.Discover(context.Background(), "x.test"); err != nil || !res.Cached || !res.Found() {
