@@ -68,12 +68,12 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 			return nil, err
 		}
 		var resp *dns.Msg
-		resp, err = exchange(ctx, m, server, "udp")
+		resp, err = exchange(ctx, m, server, "udp", r.timeout)
 		if err == nil && resp.Truncated {
 			if err := b.spendQuery(); err != nil {
 				return nil, err
 			}
-			resp, err = exchange(ctx, m, server, "tcp")
+			resp, err = exchange(ctx, m, server, "tcp", r.timeout)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -103,9 +103,10 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 	return nil, err
 }
 
-// exchange sends m to server and reads the answer. Unlike dns.Client it
-// also gives up as soon as ctx is cancelled, not only at its deadline.
-func exchange(ctx context.Context, m *dns.Msg, server, network string) (*dns.Msg, error) {
+// exchange sends m to server and reads the answer within timeout (not
+// dns.Client's own 2s). Unlike dns.Client it also gives up as soon as
+// ctx is cancelled, not only at its deadline.
+func exchange(ctx context.Context, m *dns.Msg, server, network string, timeout time.Duration) (*dns.Msg, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, server)
 	if err != nil {
@@ -114,7 +115,7 @@ func exchange(ctx context.Context, m *dns.Msg, server, network string) (*dns.Msg
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-	client := &dns.Client{Net: network}
+	client := &dns.Client{Net: network, Timeout: timeout}
 	resp, _, err := client.ExchangeWithConnContext(ctx, m, &dns.Conn{Conn: c})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
