@@ -27,7 +27,6 @@ func ServeHeld(t testing.TB, records ...string) *Held {
 	h := &Held{asked: map[string]int{}}
 	zone := Handler(t, records...)
 	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
 	h.Addr = ServeHandler(t, dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
 		q := r.Question[0]
 		h.mu.Lock()
@@ -44,6 +43,9 @@ func ServeHeld(t testing.TB, records ...string) *Held {
 		}
 		zone.ServeDNS(w, r)
 	}))
+	// Registered after ServeHandler's, so it runs first: the server's
+	// shutdown waits for the handlers held here.
+	t.Cleanup(func() { close(stop) })
 	return h
 }
 
