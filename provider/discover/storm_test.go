@@ -50,7 +50,7 @@ func TestLookupBounds(t *testing.T) {
 		t.Fatalf("Discover(one.storm.test) error = %v", err)
 	}
 	logSteps(t, res)
-	queries, conns := z.queries.Load(), v.total()
+	queries, conns := z.Queries(), v.total()
 	t.Logf("one lookup: %d DNS queries, %d connections, %d ISPDB requests", queries, conns, len(m.requests()))
 	if queries > MaxQueriesPerLookup {
 		t.Errorf("one lookup sent %d DNS queries, want at most %d", queries, MaxQueriesPerLookup)
@@ -74,7 +74,7 @@ func TestNoSuchDomainOneQuery(t *testing.T) {
 		t.Fatalf("Discover(made-up.test) = %v, %v; want nothing found", res, err)
 	}
 	logSteps(t, res)
-	if q, c := z.queries.Load(), v.total(); q != 1 || c != 0 {
+	if q, c := z.Queries(), v.total(); q != 1 || c != 0 {
 		t.Errorf("Discover(made-up.test): %d DNS queries and %d connections, want 1 and 0", q, c)
 	}
 	for _, source := range []string{"autoconfig", "well-known", "srv", "probe"} {
@@ -126,7 +126,7 @@ func TestStorm(t *testing.T) {
 		t.Fatalf("Discover(gone.test) = %+v, want a fresh miss", res)
 	}
 	ran.Store(0)
-	queriesBefore := z.queries.Load()
+	queriesBefore := z.Queries()
 
 	base := runtime.NumGoroutine()
 	var peakG, peakInFlight atomic.Int64
@@ -187,7 +187,7 @@ func TestStorm(t *testing.T) {
 	workers.Wait()
 	close(stop)
 	sampler.Wait()
-	queries := z.queries.Load() - queriesBefore
+	queries := z.Queries() - queriesBefore
 	t.Logf("%d domains: %d lookups run, %d refusals retried, peak %d in flight; %d DNS queries (%.1f a lookup), %d connections to the victim, %d ISPDB requests; goroutines %d before, peak %d",
 		domains, ran.Load(), refused.Load(), peakInFlight.Load(), queries, float64(queries)/float64(ran.Load()), v.total(), len(m.requests()), base, peakG.Load())
 

@@ -6,61 +6,33 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"strings"
+	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
-// wildcardZone is the attacker's zone of the issue: every name under it
-// exists and points at one address (here 127.0.0.1, standing for a
-// victim on the internet), every domain's mail exchanger is at one
-// shared host, and there are no SRV records, so that every lookup goes
-// all the way to probing.
-const (
-	wildcardZone = "storm.test."
-	sharedMX     = "mx1.mail.hoster.test."
-)
-
-// wildcardDNS serves wildcardZone on loopback and counts the queries.
-type wildcardDNS struct {
-	addr    string
-	queries atomic.Int64
-}
-
+// newWildcardDNS serves the attacker's zone of the issue: every name
+// under storm.test points at one address (here 127.0.0.1, standing for a
+// victim on the internet), and every domain's mail exchanger is at one
+// shared host, mx1.mail.hoster.test.
 func newWildcardDNS(t testing.TB) *wildcardDNS {
 	t.Helper()
-	z := &wildcardDNS{}
-	z.addr = dnstest.ServeHandler(t, dns.HandlerFunc(z.serve))
+	z := &wildcardDNS{Wildcard: &dnstest.Wildcard{
+		Zones: []string{"storm.test.", "hoster.test."},
+		MX:    "mx1.mail.hoster.test.",
+		Addr:  netip.AddrFrom4([4]byte{127, 0, 0, 1}),
+	}}
+	z.addr = dnstest.ServeHandler(t, z.Wildcard)
 	return z
 }
 
-func (z *wildcardDNS) serve(w dns.ResponseWriter, req *dns.Msg) {
-	z.queries.Add(1)
-	m := new(dns.Msg)
-	m.SetReply(req)
-	m.Authoritative = true
-	if len(req.Question) != 1 {
-		m.Rcode = dns.RcodeFormatError
-		_ = w.WriteMsg(m)
-		return
-	}
-	q := req.Question[0]
-	name := strings.ToLower(q.Name)
-	inZone := strings.HasSuffix(name, "."+wildcardZone) || strings.HasSuffix(name, ".hoster.test.")
-	switch {
-	case !inZone:
-		m.Rcode = dns.RcodeNameError
-	case q.Qtype == dns.TypeA:
-		m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: net.IPv4(127, 0, 0, 1)})
-	case q.Qtype == dns.TypeMX && strings.HasSuffix(name, "."+wildcardZone):
-		m.Answer = append(m.Answer, &dns.MX{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeMX, Class: dns.ClassINET, Ttl: 60}, Preference: 10, Mx: sharedMX})
-	}
-	_ = w.WriteMsg(m)
+// wildcardDNS is a served dnstest.Wildcard.
+type wildcardDNS struct {
+	*dnstest.Wildcard
+	addr string
 }
 
 // victim is the one address every name of the zone points at: an HTTPS
