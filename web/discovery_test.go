@@ -127,6 +127,9 @@ func TestDiscoveryRefusals(t *testing.T) {
 			}
 		})
 	}
+	if strings.Contains(s.logs.String(), `"level":"ERROR"`) {
+		t.Errorf("a refusal was logged as an error:\n%s", s.logs)
+	}
 	h.Let()
 	if rec := <-a; rec.Code != http.StatusNotFound {
 		t.Errorf("the lookup in flight ended %d, want 404 (no settings for a.test)", rec.Code)

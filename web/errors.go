@@ -80,7 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	pe := classify(err)
 	attrs := []any{"status", pe.Status, "path", logPath(c.Request().URL.Path), "request_id", requestID(c), "error", err.Error()}
 	switch {
-	case pe.Status >= 500:
+	case pe.Status >= 500 && pe.RetryAfter == 0: // a 503 with Retry-After is a bound doing its job
 		s.log.Error("request failed", attrs...)
 	case pe.Status != http.StatusNotFound:
 		s.log.Info("request rejected", attrs...)
