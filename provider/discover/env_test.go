@@ -19,6 +19,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
@@ -39,11 +40,12 @@ func newTestCA(t testing.TB) *testCA {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The TLS peers on loopback check validity by the machine's clock.
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "discover test root"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
+		NotBefore:             timetest.Wall().Add(-time.Hour),
+		NotAfter:              timetest.Wall().Add(time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -72,8 +74,8 @@ func (ca *testCA) leaf(name string) (*tls.Certificate, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(int64(len(ca.leafs) + 2)),
 		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotBefore:    timetest.Wall().Add(-time.Hour), // checked by the machine's clock, as the root
+		NotAfter:     timetest.Wall().Add(time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}

@@ -6,6 +6,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
 )
 
 // mailServer is a minimal IMAP, POP3 or SMTP server: just enough of the
@@ -19,7 +21,7 @@ type mailServer struct {
 }
 
 func (m mailServer) serve(c net.Conn) {
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c.SetDeadline(timetest.Wall().Add(10 * time.Second)) // a net.Conn deadline reads the machine's clock
 	if m.implicitTLS {
 		tc := tls.Server(c, m.tls)
 		if tc.Handshake() != nil {
