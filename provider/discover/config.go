@@ -164,46 +164,30 @@ func (c Config) Validate() error {
 
 // withDefaults fills in the zero values.
 func (c Config) withDefaults() Config {
-	if c.StepTimeout == 0 {
-		c.StepTimeout = DefaultStepTimeout
-	}
-	if c.Budget == 0 {
-		c.Budget = DefaultBudget
-	}
-	if c.FoundTTL == 0 {
-		c.FoundTTL = DefaultFoundTTL
-	}
-	if c.NotFoundTTL == 0 {
-		c.NotFoundTTL = DefaultNotFoundTTL
-	}
-	if c.CacheSize == 0 {
-		c.CacheSize = DefaultCacheSize
-	}
-	if c.MaxLookups == 0 {
-		c.MaxLookups = DefaultMaxLookups
-	}
-	if c.ClientLookups == 0 {
-		c.ClientLookups = DefaultClientLookups
-	}
-	if c.DestinationConns == 0 {
-		c.DestinationConns = DefaultDestinationConns
-	}
-	switch {
-	case c.FinishGrace == 0:
-		c.FinishGrace = DefaultFinishGrace
-	case c.FinishGrace < 0:
-		c.FinishGrace = 0
-	}
+	orDefault(&c.StepTimeout, DefaultStepTimeout)
+	orDefault(&c.Budget, DefaultBudget)
+	orDefault(&c.FoundTTL, DefaultFoundTTL)
+	orDefault(&c.NotFoundTTL, DefaultNotFoundTTL)
+	orDefault(&c.CacheSize, DefaultCacheSize)
+	orDefault(&c.MaxLookups, DefaultMaxLookups)
+	orDefault(&c.ClientLookups, DefaultClientLookups)
+	orDefault(&c.DestinationConns, DefaultDestinationConns)
+	orDefault(&c.FinishGrace, DefaultFinishGrace)
+	c.FinishGrace = max(c.FinishGrace, 0) // negative: none
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
-	if c.Testing.ProbeStagger == 0 {
-		c.Testing.ProbeStagger = 100 * time.Millisecond
-	}
-	if c.Testing.ProbeDelay == 0 {
-		c.Testing.ProbeDelay = c.StepTimeout
-	}
+	orDefault(&c.Testing.ProbeStagger, 100*time.Millisecond)
+	orDefault(&c.Testing.ProbeDelay, c.StepTimeout)
 	return c
+}
+
+// orDefault sets *v to def when it is the zero value.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }
 
 // dnsServerAddr turns "host" or "host:port" into "host:port".
