@@ -135,7 +135,12 @@ func (d *Discoverer) Discover(ctx context.Context, domain string) (*Result, erro
 		return &Result{Domain: domain, Steps: rec.list(), Elapsed: time.Since(begin)}, nil
 	}
 	catalogStep := rec.list()
-	cached := func() (*Result, bool) { return d.cache.get(domain) }
+	hit := false
+	cached := func() (*Result, bool) {
+		res, ok := d.cache.get(domain)
+		hit = ok
+		return res, ok
+	}
 	if res, ok := cached(); ok {
 		return d.fromCache(res, catalogStep, begin), nil
 	}
@@ -157,6 +162,9 @@ func (d *Discoverer) Discover(ctx context.Context, domain string) (*Result, erro
 			d.cfg.OnRefused(busy.Reason)
 		}
 		return nil, err
+	}
+	if hit { // filled since the first look
+		return d.fromCache(r, catalogStep, begin), nil
 	}
 	res := *r
 	res.Steps = append(catalogStep, r.Steps...)
