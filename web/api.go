@@ -85,8 +85,8 @@ func (s *Server) apiSettings(c echo.Context) error {
 	for _, p := range protos {
 		found, err := s.finder.Find(c.Request().Context(), addr, p)
 		if err != nil {
-			if pe := classify(err); pe.Status >= 500 {
-				return err
+			if pe := classify(err); pe.Status >= 500 || pe.RetryAfter > 0 {
+				return err // not about this protocol: about the server, or this client
 			}
 			if firstErr == nil {
 				firstErr = err

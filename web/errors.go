@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/store"
 )
 
@@ -23,6 +25,9 @@ type publicError struct {
 	// whose heading and text are their own (a used-up link, a database
 	// that is down); empty for the generic ones.
 	Key string
+	// RetryAfter, when not zero, is sent as the Retry-After header, in
+	// whole seconds (RFC 9110 §10.2.3).
+	RetryAfter int
 }
 
 // classify decides the status and public message for err with errors.As, so
@@ -32,6 +37,7 @@ func classify(err error) publicError {
 	var (
 		inputErr *profile.InputError
 		httpErr  *echo.HTTPError
+		busyErr  *discover.BusyError
 	)
 	switch {
 	case errors.As(err, &inputErr):
@@ -42,6 +48,8 @@ func classify(err error) publicError {
 		errors.Is(err, provider.ErrNoProtocol),
 		errors.Is(err, provider.ErrNoSecureServer):
 		return publicError{Status: http.StatusUnprocessableEntity, Message: userMessage(err), Field: "email"}
+	case errors.As(err, &busyErr):
+		return busyError(busyErr)
 	case errors.Is(err, store.ErrGone):
 		return goneError(err)
 	case errors.Is(err, store.ErrUnavailable):
@@ -71,6 +79,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	pe := classify(err)
 	s.logError(c, err, pe)
+	if pe.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(pe.RetryAfter))
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(pe.Status)
 		return
@@ -91,7 +102,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) logError(c echo.Context, err error, pe publicError) {
 	attrs := []any{"status", pe.Status, "path", logPath(c.Request().URL.Path), "request_id", requestID(c), "error", err.Error()}
 	switch {
-	case pe.Status >= 500:
+	case pe.Status >= 500 && pe.RetryAfter == 0: // a 503 with Retry-After is a bound doing its job
 		s.log.Error("request failed", attrs...)
 	case pe.Status != http.StatusNotFound:
 		s.log.Info("request rejected", attrs...)

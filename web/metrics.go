@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/provider/discover"
 )
 
 // Metrics holds a server's Prometheus metrics in a registry of its own, not
@@ -28,6 +29,7 @@ type Metrics struct {
 	profiles  *prometheus.CounterVec
 	settings  *prometheus.CounterVec
 	discovery *prometheus.CounterVec
+	refused   *prometheus.CounterVec
 	limited   *prometheus.CounterVec
 	failures  *prometheus.CounterVec
 	checks    prometheus.Counter
@@ -58,12 +60,16 @@ func NewMetrics() *Metrics {
 		}, []string{"type", "signed", "source"}),
 		settings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_settings_lookups_total",
-			Help: "Settings looked up for a request, by where they came from and outcome (found, not_found, unusable, error).",
+			Help: "Settings looked up for a request, by where they came from and outcome (found, not_found, unusable, refused, error).",
 		}, []string{"source", "outcome"}),
 		discovery: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_discovery_lookups_total",
-			Help: "Settings lookups that went to the network, by the source that answered and outcome (found, not_found).",
+			Help: "Settings lookups that went to the network, by the source that answered and outcome (found, not_found, abandoned: stopped once nobody waited).",
 		}, []string{"source", "outcome"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mailprofile_discovery_refused_total",
+			Help: "Lookups of new domains refused at once, by reason: busy (too many in flight), client (the client's budget of new domains is spent).",
+		}, []string{"reason"}),
 		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailprofile_rate_limited_total",
 			Help: "Requests refused by a rate limit: requests per client address; sign_in, helpdesk sign-ins throttled (429); sign_in_busy, sign-ins refused while password hashing was full (503).",
@@ -82,12 +88,40 @@ func NewMetrics() *Metrics {
 		}, []string{"outcome"}),
 	}
 	m.cachedDownload = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
+	for _, reason := range []string{discover.ReasonBusy, discover.ReasonClient} {
+		m.refused.WithLabelValues(reason) // present at zero, for alerts on rate()
+	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.profiles, m.settings, m.discovery, m.limited, m.failures, m.checks, m.reloads,
+		m.requests, m.profiles, m.settings, m.discovery, m.refused, m.limited, m.failures, m.checks, m.reloads,
 	)
 	return m
+}
+
+// ObserveDiscoveryRefused counts a lookup of a new domain that discovery
+// refused; reason is discover.ReasonBusy or discover.ReasonClient.
+func (m *Metrics) ObserveDiscoveryRefused(reason string) {
+	if m == nil {
+		return
+	}
+	m.refused.WithLabelValues(reason).Inc()
+}
+
+// WatchDiscovery adds the lookups of new domains in flight, read from
+// inFlight at each scrape.
+func (m *Metrics) WatchDiscovery(inFlight func() int) error {
+	if m == nil {
+		return nil
+	}
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "mailprofile_discovery_in_flight",
+		Help: "Lookups of new domains running now.",
+	}, func() float64 { return float64(inFlight()) })
+	if err := m.registry.Register(g); err != nil {
+		return fmt.Errorf("web: metrics: %w (one discovery per Metrics)", err)
+	}
+	return nil
 }
 
 // ObserveLookup counts a settings lookup that went to the network: method
@@ -211,6 +245,8 @@ func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto pro
 		outcome = "not_found"
 	case errors.Is(err, provider.ErrOAuthOnly), errors.Is(err, provider.ErrNoProtocol), errors.Is(err, provider.ErrNoSecureServer):
 		outcome = "unusable"
+	case errors.As(err, new(*discover.BusyError)):
+		outcome = "refused"
 	case err != nil:
 		outcome = "error"
 	}

@@ -223,6 +223,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
+	e.Use(discoveryClient)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath || boundsOwnBody(c.Path()) },

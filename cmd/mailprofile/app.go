@@ -91,17 +91,31 @@ func newDiscoverer(cfg *Config, catalog *provider.Catalog, log *slog.Logger, m *
 	dc.ISPDBURL = cfg.ISPDBURL
 	dc.DNSServer = cfg.DNSServer
 	dc.Budget = cfg.DiscoveryTimeout
-	dc.OnLookup = func(r *discover.Result) {
-		log.Info("settings lookup", "domain", r.Domain, "found", r.Found(), "method", r.Origin.Method, "elapsed_ms", r.Elapsed.Milliseconds(), "steps", len(r.Steps))
-		outcome := "not_found"
-		if r.Found() {
-			outcome = "found"
+	if cfg.DiscoveryConcurrency > 0 { // serve's flags; the command line's one lookup keeps the defaults
+		dc.MaxLookups = cfg.DiscoveryConcurrency
+		dc.ClientLookups = cfg.DiscoveryPerClient
+		if dc.ClientLookups == 0 {
+			dc.ClientLookups = -1 // the flag's 0 is "no per-client budget"
 		}
+	}
+	dc.OnLookup = func(r *discover.Result) {
+		outcome := "not_found"
+		switch {
+		case r.Found():
+			outcome = "found"
+		case r.Abandoned:
+			outcome = "abandoned"
+		}
+		log.Info("settings lookup", "domain", r.Domain, "found", r.Found(), "outcome", outcome, "method", r.Origin.Method, "elapsed_ms", r.Elapsed.Milliseconds(), "steps", len(r.Steps))
 		m.ObserveLookup(string(r.Origin.Method), outcome)
 	}
+	dc.OnRefused = m.ObserveDiscoveryRefused
 	d, err := discover.New(catalog, dc)
 	if err != nil {
-		return nil, fmt.Errorf("discovery settings (--ispdb-url, --dns-server, --discovery-timeout): %w", err)
+		return nil, fmt.Errorf("discovery settings (--ispdb-url, --dns-server, --discovery-timeout, --discovery-concurrency): %w", err)
+	}
+	if err := m.WatchDiscovery(d.InFlight); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

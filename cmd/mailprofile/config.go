@@ -67,6 +67,9 @@ type Config struct {
 	DNSServer        string
 	DiscoveryTimeout time.Duration
 	SignDiscovered   bool
+	// Discovery's bounds (serve).
+	DiscoveryConcurrency int
+	DiscoveryPerClient   int
 
 	// TLS (serve).
 	TLSCert       string
@@ -208,6 +211,8 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
 		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
 		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+		e.Int(&cfg.DiscoveryConcurrency, "discovery-concurrency", discover.DefaultMaxLookups, "lookups of new domains in flight at once; beyond it they are refused at once (503, Retry-After)")
+		e.Int(&cfg.DiscoveryPerClient, "discovery-per-client", discover.DefaultClientLookups, "new domains one client address may look up per minute, in bursts as large; beyond it 429 (0: no per-client budget)")
 		e.Int(&cfg.ProfileCache, "profile-cache", web.DefaultProfileCacheSize, "finished profiles kept in memory, so a repeat download costs no signature; each costs at most 4 KiB of profile bytes (0: off)")
 		e.String(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate chain (PEM); default plain HTTP, e.g. behind a proxy")
 		e.String(&cfg.TLSKey, "tls-key", "", "private key of --tls-cert (PEM, mode 0600)")
@@ -275,6 +280,8 @@ func (c *Config) Validate(cmd string) error {
 		if c.ISPDBURL != "" {
 			if u, err := url.Parse(c.ISPDBURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				bad("ispdb-url", "%q is not an http(s) URL", c.ISPDBURL)
+			} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+				bad("ispdb-url", "%q: want no query, fragment or user; the domain is added to the path", c.ISPDBURL)
 			}
 		}
 	}
@@ -333,6 +340,12 @@ func (c *Config) Validate(cmd string) error {
 		c.validateTLS(bad)
 		if c.ProfileCache < 0 {
 			bad("profile-cache", "must not be negative")
+		}
+		if c.DiscoveryConcurrency < 1 {
+			bad("discovery-concurrency", "must be at least 1 (--discovery=false turns discovery off)")
+		}
+		if c.DiscoveryPerClient < 0 {
+			bad("discovery-per-client", "must not be negative (0: no per-client budget)")
 		}
 		if c.AuditRetention < 0 {
 			bad("audit-retention", "must not be negative")

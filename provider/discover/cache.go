@@ -20,8 +20,8 @@ type cacheEntry struct {
 	expires time.Time
 }
 
-func newCache(max int) *cache {
-	return &cache{m: map[string]cacheEntry{}, max: max, now: time.Now}
+func newCache(max int, now func() time.Time) *cache {
+	return &cache{m: map[string]cacheEntry{}, max: max, now: now}
 }
 
 func (c *cache) get(domain string) (*Result, bool) {

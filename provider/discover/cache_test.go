@@ -15,7 +15,8 @@ import (
 
 const cachePath = "autoconfig.cache.test/mail/config-v1.1.xml"
 
-func cacheEnv(t testing.TB, delay time.Duration) (*testEnv, *Discoverer) {
+// cacheEnv is a discovery whose cache tells the time by clk.
+func cacheEnv(t testing.TB, delay time.Duration, clk *timetest.Clock) (*testEnv, *Discoverer) {
 	t.Helper()
 	e := newEnv(t)
 	e.dns.host(t, "autoconfig.cache.test")
@@ -23,13 +24,14 @@ func cacheEnv(t testing.TB, delay time.Duration) (*testEnv, *Discoverer) {
 		time.Sleep(delay)
 		xmlHandler(clientConfig("cache.test", "mail.cache.test")).ServeHTTP(w, r)
 	}))
-	return e, e.discoverer(t, e.config())
+	cfg := e.config()
+	cfg.Clock = clk.Now
+	return e, e.discoverer(t, cfg)
 }
 
 func TestCache(t *testing.T) {
-	e, d := cacheEnv(t, 0)
-	clock := timetest.NewClock()
-	d.cache.now = clock.Now
+	clk := timetest.NewClock()
+	e, d := cacheEnv(t, 0, clk)
 	addr := mustAddr(t, "a@cache.test")
 	for i := range 3 {
 		if _, err := d.Find(context.Background(), addr, profile.IMAP); err != nil {
@@ -44,7 +46,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("Discover(CACHE.test.) cached = %v, found = %v; want both", res.Cached, res.Found())
 	}
 	// Past the TTL the domain is asked again.
-	clock.Advance(DefaultFoundTTL + time.Minute)
+	clk.Advance(DefaultFoundTTL + time.Minute)
 	if _, err := d.Find(context.Background(), addr, profile.POP); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestCacheNotFound(t *testing.T) {
 // TestSingleflight: concurrent lookups of one domain make one fetch, and
 // a caller that gives up does not cancel it for the others.
 func TestSingleflight(t *testing.T) {
-	e, d := cacheEnv(t, 200*time.Millisecond)
+	e, d := cacheEnv(t, 200*time.Millisecond, timetest.NewClock())
 	addr := mustAddr(t, "a@cache.test")
 
 	impatient, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
@@ -115,7 +117,7 @@ func TestSingleflight(t *testing.T) {
 }
 
 func TestCacheBounded(t *testing.T) {
-	c := newCache(3)
+	c := newCache(3, timetest.NewClock().Now)
 	for i := range 10 {
 		c.put(fmt.Sprintf("d%d.test", i), &Result{}, time.Hour)
 		if len(c.m) > 3 {
@@ -128,7 +130,7 @@ func TestCacheBounded(t *testing.T) {
 }
 
 func BenchmarkFindCached(b *testing.B) {
-	_, d := cacheEnv(b, 0)
+	_, d := cacheEnv(b, 0, timetest.NewClock())
 	addr := profile.Address{Local: "a", Domain: "cache.test"}
 	if _, err := d.Find(context.Background(), addr, profile.IMAP); err != nil {
 		b.Fatal(err)

@@ -21,6 +21,20 @@ const (
 	DefaultFoundTTL    = 6 * time.Hour
 	DefaultNotFoundTTL = 15 * time.Minute
 	DefaultCacheSize   = 10000
+
+	// DefaultMaxLookups suits a small server: each lookup holds a few
+	// dozen goroutines and at most MaxConnsPerLookup connections.
+	DefaultMaxLookups = 8
+	// DefaultClientLookups is the new domains a client may look up per
+	// minute: a person sets up one or two addresses.
+	DefaultClientLookups = 6
+	// DefaultDestinationConns is the connections per minute to one
+	// destination: two lookups' worth, and little use to an attacker
+	// who aims a wildcard zone at someone else's address.
+	DefaultDestinationConns = 30
+	// DefaultFinishGrace is how long a lookup nobody waits for any more
+	// goes on, to fill the cache.
+	DefaultFinishGrace = 3 * time.Second
 )
 
 // Config holds the operator's choices for discovery. The zero value
@@ -50,6 +64,32 @@ type Config struct {
 	// went to the network (not for catalog or cache answers), for logs
 	// and metrics. It must not modify the result.
 	OnLookup func(*Result)
+	// OnRefused, if set, is called with the reason (ReasonBusy or
+	// ReasonClient) of every lookup refused with a *BusyError.
+	OnRefused func(reason string)
+
+	// MaxLookups bounds the lookups of new domains in flight; beyond it
+	// a lookup is refused at once with a *BusyError. Catalog and cached
+	// answers, and callers joining a lookup in flight, never count.
+	// Zero means DefaultMaxLookups.
+	MaxLookups int
+	// ClientLookups is how many new domains one client (see WithClient)
+	// may look up per minute, in bursts as large; beyond it a lookup is
+	// refused with a *BusyError. Zero means DefaultClientLookups,
+	// negative no per-client budget.
+	ClientLookups int
+	// DestinationConns is how many connections per minute, in bursts as
+	// large, all lookups together may open to one destination: an IPv4
+	// address, or an IPv6 /64. Beyond it a connection is refused. Zero
+	// means DefaultDestinationConns, negative no limit.
+	DestinationConns int
+	// FinishGrace is how long a lookup goes on once nobody waits for
+	// it, to fill the cache; then it is cancelled. Zero means
+	// DefaultFinishGrace, negative none.
+	FinishGrace time.Duration
+	// Clock tells the time for the cache and the budgets; nil is
+	// time.Now.
+	Clock func() time.Time
 
 	// Testing is for tests on loopback only; never set it from a flag
 	// or the environment.
@@ -85,6 +125,11 @@ func DefaultConfig() Config {
 		FoundTTL:    DefaultFoundTTL,
 		NotFoundTTL: DefaultNotFoundTTL,
 		CacheSize:   DefaultCacheSize,
+
+		MaxLookups:       DefaultMaxLookups,
+		ClientLookups:    DefaultClientLookups,
+		DestinationConns: DefaultDestinationConns,
+		FinishGrace:      DefaultFinishGrace,
 	}
 }
 
@@ -94,6 +139,9 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.ISPDBURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("ispdb url %q: want an absolute http or https URL, or empty to turn the ISPDB off", c.ISPDBURL)
+		}
+		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("ispdb url %q: want no query, fragment or user: the domain is added to the path", c.ISPDBURL)
 		}
 	}
 	if c.DNSServer != "" {
@@ -108,34 +156,38 @@ func (c Config) Validate() error {
 		return errors.New("discovery budget must not be negative")
 	case c.CacheSize < 0:
 		return errors.New("discovery cache size must not be negative")
+	case c.MaxLookups < 0:
+		return errors.New("discovery concurrency must not be negative")
 	}
 	return nil
 }
 
 // withDefaults fills in the zero values.
 func (c Config) withDefaults() Config {
-	if c.StepTimeout == 0 {
-		c.StepTimeout = DefaultStepTimeout
+	orDefault(&c.StepTimeout, DefaultStepTimeout)
+	orDefault(&c.Budget, DefaultBudget)
+	orDefault(&c.FoundTTL, DefaultFoundTTL)
+	orDefault(&c.NotFoundTTL, DefaultNotFoundTTL)
+	orDefault(&c.CacheSize, DefaultCacheSize)
+	orDefault(&c.MaxLookups, DefaultMaxLookups)
+	orDefault(&c.ClientLookups, DefaultClientLookups)
+	orDefault(&c.DestinationConns, DefaultDestinationConns)
+	orDefault(&c.FinishGrace, DefaultFinishGrace)
+	c.FinishGrace = max(c.FinishGrace, 0) // negative: none
+	if c.Clock == nil {
+		c.Clock = time.Now
 	}
-	if c.Budget == 0 {
-		c.Budget = DefaultBudget
-	}
-	if c.FoundTTL == 0 {
-		c.FoundTTL = DefaultFoundTTL
-	}
-	if c.NotFoundTTL == 0 {
-		c.NotFoundTTL = DefaultNotFoundTTL
-	}
-	if c.CacheSize == 0 {
-		c.CacheSize = DefaultCacheSize
-	}
-	if c.Testing.ProbeStagger == 0 {
-		c.Testing.ProbeStagger = 100 * time.Millisecond
-	}
-	if c.Testing.ProbeDelay == 0 {
-		c.Testing.ProbeDelay = c.StepTimeout
-	}
+	orDefault(&c.Testing.ProbeStagger, 100*time.Millisecond)
+	orDefault(&c.Testing.ProbeDelay, c.StepTimeout)
 	return c
+}
+
+// orDefault sets *v to def when it is the zero value.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }
 
 // dnsServerAddr turns "host" or "host:port" into "host:port".

@@ -26,6 +26,9 @@ type dialer struct {
 	allowLoopback bool
 	ports         map[int]int // tests: well-known port -> real port
 	timeout       time.Duration
+	// destinations meters connections per destination across lookups;
+	// nil means no limit.
+	destinations *buckets[netip.Prefix]
 }
 
 // DialContext has the signature http.Transport wants.
@@ -50,10 +53,9 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 	if p, ok := d.ports[port]; ok {
 		port = p
 	}
-	nd := net.Dialer{Timeout: d.timeout, ControlContext: d.control}
 	var errs []error
 	for _, a := range addrs {
-		c, err := nd.DialContext(ctx, "tcp", netip.AddrPortFrom(a, uint16(port)).String())
+		c, err := d.connect(ctx, netip.AddrPortFrom(a, uint16(port)))
 		if err == nil {
 			return c, nil
 		}
@@ -63,6 +65,40 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 		errs = append(errs, err)
 	}
 	return nil, errors.Join(errs...)
+}
+
+// connect opens one connection to ap, an address resolve checked, within
+// the lookup's budget and the destination's.
+func (d *dialer) connect(ctx context.Context, ap netip.AddrPort) (net.Conn, error) {
+	b := budgetFrom(ctx)
+	var c net.Conn
+	err := b.connect(ctx, ap, func() error {
+		if err := b.spendConn(); err != nil {
+			return err
+		}
+		if d.destinations != nil {
+			if _, ok := d.destinations.take(destination(ap.Addr())); !ok {
+				b.refundConn()
+				return &limitError{"too many connections to " + ap.Addr().String() + " in the last minute"}
+			}
+		}
+		nd := net.Dialer{Timeout: d.timeout, ControlContext: d.control}
+		var err error
+		c, err = nd.DialContext(ctx, "tcp", ap.String())
+		return err
+	})
+	return c, err
+}
+
+// destination is what the per-destination budget counts against: the
+// address, or for IPv6 its /64, which one site usually holds whole.
+func destination(a netip.Addr) netip.Prefix {
+	a = a.Unmap()
+	if a.Is4() {
+		return netip.PrefixFrom(a, 32)
+	}
+	p, _ := a.Prefix(64)
+	return p
 }
 
 // resolve returns the addresses of host, a name or an IP literal, or a
@@ -78,7 +114,12 @@ func (d *dialer) resolve(ctx context.Context, host string) ([]netip.Addr, error)
 	if name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return nil, &RefusedError{Host: host, Reason: "loopback name"}
 	}
-	addrs, err := d.res.lookupIP(ctx, name)
+	if !validHost(name) {
+		return nil, &RefusedError{Host: truncate(host, 64), Reason: "not a host name"}
+	}
+	addrs, err := budgetFrom(ctx).addrs(ctx, name, func(ctx context.Context) ([]netip.Addr, error) {
+		return d.res.lookupIP(ctx, name)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,12 @@
 // probing them. Sources run concurrently; the highest-priority answer
 // wins. Answers are cached per domain.
 //
+// Discovery is bounded (see budget.go, admission.go and flight.go): a
+// lookup has a budget of DNS queries and connections, every destination
+// one of connections per minute shared by all lookups, the lookups in
+// flight are capped, each client may start only so many a minute, and a
+// lookup stops once nobody waits for it, after a short grace period.
+//
 // Everything a visitor's address makes us connect to goes through one
 // guarded dialer that resolves names itself and refuses anything but
 // public unicast addresses (see guard.go). What the operator configures,
@@ -19,14 +25,13 @@ package discover
 import (
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
@@ -42,8 +47,10 @@ type Discoverer struct {
 	guarded *http.Client // for URLs derived from the visitor's address
 	trusted *http.Client // for the operator's ISPDB URL
 	roots   *x509.CertPool
+	ispdb   *url.URL // nil: off
 	cache   *cache
-	group   singleflight.Group
+	flights flights
+	admit   *admission
 }
 
 // New returns a Discoverer that consults catalog before anything else. A
@@ -58,7 +65,14 @@ func New(catalog *provider.Catalog, cfg Config) (*Discoverer, error) {
 	cfg = cfg.withDefaults()
 	res := newResolver(cfg.DNSServer, cfg.StepTimeout)
 	dial := &dialer{res: res, allowLoopback: cfg.Testing.AllowLoopback, ports: cfg.Testing.Ports, timeout: cfg.StepTimeout}
-	return &Discoverer{
+	if cfg.DestinationConns > 0 {
+		dial.destinations = newBuckets[netip.Prefix](cfg.DestinationConns, cfg.Clock)
+	}
+	admit := &admission{max: cfg.MaxLookups, retry: cfg.Budget / 2}
+	if cfg.ClientLookups > 0 {
+		admit.clients = newBuckets[string](cfg.ClientLookups, cfg.Clock)
+	}
+	d := &Discoverer{
 		catalog: catalog,
 		cfg:     cfg,
 		res:     res,
@@ -66,62 +80,19 @@ func New(catalog *provider.Catalog, cfg Config) (*Discoverer, error) {
 		guarded: newGuardedClient(dial, cfg.Testing.RootCAs, cfg.StepTimeout),
 		trusted: newTrustedClient(cfg.Testing.RootCAs, cfg.StepTimeout),
 		roots:   cfg.Testing.RootCAs,
-		cache:   newCache(cfg.CacheSize),
-	}, nil
-}
-
-// Result is what a lookup found for one domain. Results are shared
-// between callers and with the cache: do not modify one.
-type Result struct {
-	Domain string
-	// Provider is nil when nothing was found.
-	Provider *provider.Provider
-	Origin   provider.Origin
-	// Steps are every step tried, grouped by source in priority order
-	// and, within a source, in the order they started. A cached result
-	// keeps the steps of the lookup that made it, after this call's
-	// catalog step.
-	Steps []Step
-	// Cached says the result came from the cache.
-	Cached  bool
-	Elapsed time.Duration
-}
-
-// MarshalJSON writes the result for `mailprofile lookup --json`.
-func (r *Result) MarshalJSON() ([]byte, error) {
-	out := struct {
-		Domain    string           `json:"domain"`
-		Found     bool             `json:"found"`
-		Provider  string           `json:"provider,omitempty"`
-		Source    string           `json:"source,omitempty"`
-		Origin    *provider.Origin `json:"origin,omitempty"`
-		Cached    bool             `json:"cached"`
-		ElapsedMS float64          `json:"elapsed_ms"`
-		Steps     []Step           `json:"steps"`
-	}{Domain: r.Domain, Found: r.Found(), Cached: r.Cached, ElapsedMS: ms(r.Elapsed), Steps: r.Steps}
-	if r.Provider != nil {
-		out.Provider, out.Source, out.Origin = r.Provider.DisplayName, r.Provider.Source, &r.Origin
+		cache:   newCache(cfg.CacheSize, cfg.Clock),
+		flights: flights{m: map[string]*flight{}, grace: cfg.FinishGrace},
+		admit:   admit,
 	}
-	return json.Marshal(out)
+	if cfg.ISPDBURL != "" {
+		d.ispdb, _ = url.Parse(cfg.ISPDBURL) // Validate parsed it
+	}
+	return d, nil
 }
 
-// Found reports whether a provider was found.
-func (r *Result) Found() bool { return r.Provider != nil }
-
-// Settings maps the result onto an Apple mail payload for addr and proto,
-// with Origin set. Without a provider it is a *provider.NotFoundError; the
-// other errors are those of provider.Provider.Settings.
-func (r *Result) Settings(addr profile.Address, proto profile.Protocol) (provider.Settings, error) {
-	if r.Provider == nil {
-		return provider.Settings{}, &provider.NotFoundError{Domain: r.Domain}
-	}
-	s, err := r.Provider.Settings(addr, proto)
-	if err != nil {
-		return provider.Settings{}, err
-	}
-	s.Origin = r.Origin
-	return s, nil
-}
+// InFlight is the number of lookups of new domains running now, for a
+// metric.
+func (d *Discoverer) InFlight() int { return d.admit.count() }
 
 // Find returns the settings for addr and proto: from the catalog when it
 // knows the domain, else from discovery. Errors are fit to show the user;
@@ -135,10 +106,13 @@ func (d *Discoverer) Find(ctx context.Context, addr profile.Address, proto profi
 }
 
 // Discover looks the domain up: the catalog, else the cache, else every
-// source. Concurrent calls for one domain share one lookup, which runs to
-// its budget even if the caller that started it goes away. The error is
-// only ever ctx's; "nothing found" is a Result without a Provider. The
-// Result's Provider and Steps are shared: do not modify them.
+// source. Concurrent calls for one domain share one lookup. A lookup
+// runs while someone waits for it, and then for at most
+// Config.FinishGrace, to fill the cache. A new domain may be refused at
+// once with a *BusyError (see Config.MaxLookups and ClientLookups); the
+// only other error is ctx's. "Nothing found" is a Result without a
+// Provider. The Result's Provider and Steps are shared: do not modify
+// them.
 func (d *Discoverer) Discover(ctx context.Context, domain string) (*Result, error) {
 	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
 	begin := time.Now()
@@ -157,44 +131,57 @@ func (d *Discoverer) Discover(ctx context.Context, domain string) (*Result, erro
 	}
 	end(err, "")
 	if why := notDiscoverable(domain); why != "" {
-		rec.skip("discovery", domain, why)
+		rec.skip("discovery", truncate(domain, 64), why)
 		return &Result{Domain: domain, Steps: rec.list(), Elapsed: time.Since(begin)}, nil
 	}
 	catalogStep := rec.list()
-	if res, ok := d.cache.get(domain); ok {
+	hit := false
+	cached := func() (*Result, bool) {
+		res, ok := d.cache.get(domain)
+		hit = ok
+		return res, ok
+	}
+	if res, ok := cached(); ok {
 		return d.fromCache(res, catalogStep, begin), nil
 	}
-	ch := d.group.DoChan(domain, func() (any, error) {
-		if res, ok := d.cache.get(domain); ok {
-			return res, nil
+	r, _, err := d.flights.do(ctx, domain, cached,
+		func() (func(), error) { return d.admit.enter(ctx) },
+		func(ctx context.Context) *Result {
+			res := d.run(ctx, domain)
+			if !res.Abandoned {
+				d.cache.put(domain, res, d.ttl(res))
+			}
+			if d.cfg.OnLookup != nil {
+				d.cfg.OnLookup(res)
+			}
+			return res
+		})
+	if err != nil {
+		var busy *BusyError
+		if errors.As(err, &busy) && d.cfg.OnRefused != nil {
+			d.cfg.OnRefused(busy.Reason)
 		}
-		res := d.run(context.WithoutCancel(ctx), domain)
-		d.cache.put(domain, res, d.ttl(res))
-		if d.cfg.OnLookup != nil {
-			d.cfg.OnLookup(res)
-		}
-		return res, nil
-	})
-	select {
-	case r := <-ch:
-		res := *r.Val.(*Result)
-		res.Steps = append(catalogStep, res.Steps...)
-		res.Elapsed = time.Since(begin)
-		return &res, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, err
 	}
+	if hit { // filled since the first look
+		return d.fromCache(r, catalogStep, begin), nil
+	}
+	res := *r
+	res.Steps = append(catalogStep, r.Steps...)
+	res.Elapsed = time.Since(begin)
+	return &res, nil
 }
 
 // ttl is how long res is kept. A miss in which something timed out may
-// be a passing network fault, so it is kept for at most a minute.
+// be a passing network fault, and one a budget cut short may be a busy
+// minute, so either is kept for at most a minute.
 func (d *Discoverer) ttl(res *Result) time.Duration {
 	if res.Found() {
 		return d.cfg.FoundTTL
 	}
 	ttl := d.cfg.NotFoundTTL
 	for _, s := range res.Steps {
-		if s.Outcome == OutcomeTimeout && ttl > time.Minute {
+		if (s.Outcome == OutcomeTimeout || s.Outcome == OutcomeLimited) && ttl > time.Minute {
 			ttl = time.Minute
 		}
 	}
@@ -219,49 +206,10 @@ func notDiscoverable(domain string) string {
 		return "a loopback name"
 	case strings.Trim(domain[strings.LastIndexByte(domain, '.')+1:], "0123456789") == "":
 		return "an IP address, not a domain"
+	case !validHost(domain):
+		return "not a host name"
 	}
 	return ""
-}
-
-// answer is what a source found.
-type answer struct {
-	prov   *provider.Provider
-	origin provider.Origin
-}
-
-// errSkipped ends a source that does not apply.
-var errSkipped = errors.New("skipped")
-
-// run asks every source for domain, within the budget.
-func (d *Discoverer) run(ctx context.Context, domain string) *Result {
-	begin := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
-	defer cancel()
-	rec := newRecorder()
-	attempts := []attempt[answer]{
-		{run: func(ctx context.Context) (answer, error) {
-			return d.fromAutoconfig(ctx, rec, "autoconfig", domain, autoconfigURL(domain))
-		}},
-		{run: func(ctx context.Context) (answer, error) {
-			return d.fromAutoconfig(ctx, rec, "well-known", domain, wellKnownURL(domain))
-		}},
-		{run: func(ctx context.Context) (answer, error) { return d.fromISPDB(ctx, rec, "ispdb", domain) }},
-		{run: func(ctx context.Context) (answer, error) { return d.fromMX(ctx, rec, domain) }},
-		{run: func(ctx context.Context) (answer, error) { return d.fromSRV(ctx, rec, domain) }},
-		{delay: d.cfg.Testing.ProbeDelay, run: func(ctx context.Context) (answer, error) {
-			return d.fromProbe(ctx, rec, domain)
-		}},
-	}
-	ans, _, err := first(ctx, attempts)
-	res := &Result{Domain: domain, Steps: rec.list(), Elapsed: time.Since(begin)}
-	if err == nil {
-		res.Provider, res.Origin = ans.prov, ans.origin
-	}
-	return res
-}
-
-func (d *Discoverer) stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d.cfg.StepTimeout)
 }
 
 // describe is a short account of a found provider for a step's detail.

@@ -16,6 +16,10 @@ import (
 // record of the asked type.
 var errNoSuchName = errors.New("no such DNS name")
 
+// errNXDomain is a name that does not exist at all (NXDOMAIN), so
+// neither does any name below it (RFC 8020). It is an errNoSuchName.
+var errNXDomain = fmt.Errorf("%w (NXDOMAIN)", errNoSuchName)
+
 // resolver asks one configured DNS server (or those of resolv.conf),
 // never the operating system's name service, so that what the guard
 // checks is exactly what DNS said.
@@ -57,12 +61,19 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
 	m.SetEdns0(1232, false)
+	b := budgetFrom(ctx)
 	var err error
 	for _, server := range r.servers {
+		if err := b.spendQuery(); err != nil {
+			return nil, err
+		}
 		var resp *dns.Msg
-		resp, err = exchange(ctx, m, server, "udp")
+		resp, err = exchange(ctx, m, server, "udp", r.timeout)
 		if err == nil && resp.Truncated {
-			resp, err = exchange(ctx, m, server, "tcp")
+			if err := b.spendQuery(); err != nil {
+				return nil, err
+			}
+			resp, err = exchange(ctx, m, server, "tcp", r.timeout)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -73,7 +84,7 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 		switch resp.Rcode {
 		case dns.RcodeSuccess:
 		case dns.RcodeNameError:
-			return nil, fmt.Errorf("%s: %w", name, errNoSuchName)
+			return nil, fmt.Errorf("%s: %w", name, errNXDomain)
 		default:
 			err = fmt.Errorf("DNS server %s answered %s for %s", server, dns.RcodeToString[resp.Rcode], name)
 			continue
@@ -92,9 +103,10 @@ func (r *resolver) query(ctx context.Context, name string, qtype uint16) ([]dns.
 	return nil, err
 }
 
-// exchange sends m to server and reads the answer. Unlike dns.Client it
-// also gives up as soon as ctx is cancelled, not only at its deadline.
-func exchange(ctx context.Context, m *dns.Msg, server, network string) (*dns.Msg, error) {
+// exchange sends m to server and reads the answer within timeout (not
+// dns.Client's own 2s). Unlike dns.Client it also gives up as soon as
+// ctx is cancelled, not only at its deadline.
+func exchange(ctx context.Context, m *dns.Msg, server, network string, timeout time.Duration) (*dns.Msg, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, server)
 	if err != nil {
@@ -103,7 +115,7 @@ func exchange(ctx context.Context, m *dns.Msg, server, network string) (*dns.Msg
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-	client := &dns.Client{Net: network}
+	client := &dns.Client{Net: network, Timeout: timeout}
 	resp, _, err := client.ExchangeWithConnContext(ctx, m, &dns.Conn{Conn: c})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -156,7 +168,8 @@ func (r *resolver) lookupIP(ctx context.Context, host string) ([]netip.Addr, err
 }
 
 // lookupMX returns the mail exchanger with the lowest preference; the
-// first listed wins a tie. A null MX (RFC 7505) is errNoSuchName.
+// first listed wins a tie. A null MX (RFC 7505) is errNoSuchName; a
+// target that is not a host name is an error, never used.
 func (r *resolver) lookupMX(ctx context.Context, domain string) (string, error) {
 	rrs, err := r.query(ctx, domain, dns.TypeMX)
 	if err != nil {
@@ -168,9 +181,15 @@ func (r *resolver) lookupMX(ctx context.Context, domain string) (string, error) 
 			best = mx
 		}
 	}
+	if best == nil {
+		return "", fmt.Errorf("%s has no MX record: %w", domain, errNoSuchName)
+	}
 	host := strings.ToLower(strings.TrimSuffix(best.Mx, "."))
-	if host == "" {
+	switch {
+	case host == "":
 		return "", fmt.Errorf("%s has a null MX: it receives no mail: %w", domain, errNoSuchName)
+	case !validHost(host):
+		return "", fmt.Errorf("the MX target %q is not a host name", truncate(host, 64))
 	}
 	return host, nil
 }

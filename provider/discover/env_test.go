@@ -20,6 +20,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
+	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
 // testCA issues server certificates for whatever name a client asks for,
@@ -39,6 +40,7 @@ func newTestCA(t testing.TB) *testCA {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The TLS peers on loopback check validity by the machine's clock.
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "discover test root"},
@@ -72,7 +74,7 @@ func (ca *testCA) leaf(name string) (*tls.Certificate, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(int64(len(ca.leafs) + 2)),
 		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    timetest.Wall().Add(-time.Hour), // as the root's
+		NotBefore:    timetest.Wall().Add(-time.Hour), // checked by the machine's clock, as the root
 		NotAfter:     timetest.Wall().Add(time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -168,11 +170,12 @@ func (z *testDNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	if len(req.Question) == 1 {
 		q := req.Question[0]
 		z.mu.Lock()
-		rrs, ok := z.records[strings.ToLower(q.Name)]
-		z.mu.Unlock()
-		if !ok {
+		name := strings.ToLower(q.Name)
+		rrs, ok := z.records[name]
+		if !ok && !dnstest.HasChild(z.records, name) {
 			m.Rcode = dns.RcodeNameError
 		}
+		z.mu.Unlock()
 		for _, rr := range rrs {
 			if rr.Header().Rrtype == q.Qtype {
 				m.Answer = append(m.Answer, rr)
@@ -325,6 +328,8 @@ func (e *testEnv) config() Config {
 		DNSServer:   e.dns.addr,
 		StepTimeout: 2 * time.Second,
 		Budget:      5 * time.Second,
+		// Every test server is on 127.0.0.1: one destination.
+		DestinationConns: -1,
 		Testing: Testing{
 			AllowLoopback: true,
 			RootCAs:       e.ca.pool,

@@ -21,7 +21,7 @@ type mailServer struct {
 }
 
 func (m mailServer) serve(c net.Conn) {
-	c.SetDeadline(timetest.Wall().Add(10 * time.Second)) // the kernel's clock
+	c.SetDeadline(timetest.Wall().Add(10 * time.Second)) // a net.Conn deadline reads the machine's clock
 	if m.implicitTLS {
 		tc := tls.Server(c, m.tls)
 		if tc.Handshake() != nil {

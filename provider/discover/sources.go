@@ -13,18 +13,6 @@ import (
 	"github.com/mailprofile/mailprofile/provider"
 )
 
-// The provider-hosted autoconfig locations, HTTPS only. The draft's
-// ?emailaddress= parameter is left off: answers are cached per domain
-// and shared between visitors, so they must not depend on one address,
-// and the provider's web server has no need to learn it.
-func autoconfigURL(domain string) string {
-	return "https://autoconfig." + domain + "/mail/config-v1.1.xml"
-}
-
-func wellKnownURL(domain string) string {
-	return "https://" + domain + "/.well-known/autoconfig/mail/config-v1.1.xml"
-}
-
 // fromAutoconfig fetches a provider-hosted clientConfig through the
 // guard.
 func (d *Discoverer) fromAutoconfig(ctx context.Context, rec *recorder, source, domain, url string) (answer, error) {
@@ -42,7 +30,7 @@ func (d *Discoverer) fromISPDB(ctx context.Context, rec *recorder, source, domai
 		rec.skip(source, domain, "the ISPDB is turned off")
 		return answer{}, errSkipped
 	}
-	url := d.cfg.ISPDBURL + domain
+	url := ispdbURL(d.ispdb, domain)
 	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.trusted)
 	if err != nil {
 		return answer{}, err
@@ -103,21 +91,28 @@ func pick(body []byte, domain string) (*provider.Provider, error) {
 	return p, nil
 }
 
-// fromMX asks the domain's lowest-preference mail exchanger's domains:
-// the MX host minus its first label, then its registrable domain, each
-// in the catalog, at autoconfig.<x> and in the ISPDB. This finds Google
-// Workspace, Microsoft 365, Fastmail and other hosted domains. DNS is
-// unauthenticated, so the answer is of medium confidence.
-func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain string) (answer, error) {
+// askMX asks for the domain's lowest-preference mail exchanger. It is
+// asked before anything else: a domain that does not exist ends the
+// lookup there.
+func (d *Discoverer) askMX(ctx context.Context, rec *recorder, domain string) (string, error) {
 	sctx, cancel := d.stepContext(ctx)
+	defer cancel()
 	end := rec.step(ctx, "mx", domain)
 	host, err := d.res.lookupMX(sctx, domain)
-	cancel()
 	if err != nil {
 		end(err, "")
-		return answer{}, err
+		return "", err
 	}
 	end(nil, "lowest-preference MX "+host)
+	return host, nil
+}
+
+// fromMX asks the domains of the mail exchanger host (found by askMX):
+// the host minus its first label, then its registrable domain, each in
+// the catalog, at autoconfig.<x> and in the ISPDB. This finds Google
+// Workspace, Microsoft 365, Fastmail and other hosted domains. DNS is
+// unauthenticated, so the answer is of medium confidence.
+func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain, host string) (answer, error) {
 	targets := mxDomains(host, domain)
 	if len(targets) == 0 {
 		rec.skip("mx", host, "the mail exchanger is in the address's own domain")
@@ -125,17 +120,9 @@ func (d *Discoverer) fromMX(ctx context.Context, rec *recorder, domain string) (
 	}
 	var attempts []attempt[answer]
 	for _, t := range targets {
-		attempts = append(attempts,
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromCatalog(ctx, rec, "mx catalog", t)
-			}},
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromAutoconfig(ctx, rec, "mx autoconfig", t, autoconfigURL(t))
-			}},
-			attempt[answer]{run: func(ctx context.Context) (answer, error) {
-				return d.fromISPDB(ctx, rec, "mx ispdb", t)
-			}},
-		)
+		attempts = append(attempts, attempt[answer]{run: func(ctx context.Context) (answer, error) {
+			return d.viaMX(ctx, rec, t)
+		}})
 	}
 	ans, _, err := first(ctx, attempts)
 	if err != nil {

@@ -16,19 +16,6 @@ import (
 // usable server.
 var errNoService = errors.New("service not offered")
 
-// srvServices are the RFC 6186 and RFC 8314 service names, with what
-// each says about the server.
-var srvServices = []struct {
-	name, typ, socket string
-}{
-	{"_imaps._tcp", "imap", provider.SocketSSL},
-	{"_imap._tcp", "imap", provider.SocketSTARTTLS},
-	{"_pop3s._tcp", "pop3", provider.SocketSSL},
-	{"_pop3._tcp", "pop3", provider.SocketSTARTTLS},
-	{"_submissions._tcp", "smtp", provider.SocketSSL},
-	{"_submission._tcp", "smtp", provider.SocketSTARTTLS},
-}
-
 // srvServer is a server named by an SRV record.
 type srvServer struct {
 	srv      provider.Server
@@ -46,9 +33,9 @@ func (d *Discoverer) fromSRV(ctx context.Context, rec *recorder, domain string) 
 		found []srvServer
 		wg    sync.WaitGroup
 	)
-	for _, svc := range srvServices {
+	for _, svc := range provider.SRVServices {
 		wg.Go(func() {
-			name := svc.name + "." + domain
+			name := svc.Name + "." + domain
 			sctx, cancel := d.stepContext(ctx)
 			defer cancel()
 			end := rec.step(ctx, "srv", name)
@@ -69,7 +56,7 @@ func (d *Discoverer) fromSRV(ctx context.Context, rec *recorder, domain string) 
 				}
 				got = append(got, srvServer{
 					srv: provider.Server{
-						Type: svc.typ, Hostname: target, Port: int(rr.Port), SocketType: svc.socket,
+						Type: svc.Type, Hostname: target, Port: int(rr.Port), SocketType: svc.SocketType,
 						Auth: []string{provider.AuthPasswordCleartext}, Username: "%EMAILADDRESS%",
 					},
 					priority: rr.Priority, weight: rr.Weight,
@@ -148,24 +135,4 @@ func typeRank(t string) int {
 		return 1
 	}
 	return 2
-}
-
-// validHost accepts a lower-case ASCII host name of two or more labels;
-// provider.Settings checks again before a name reaches a profile.
-func validHost(h string) bool {
-	if len(h) > 253 || !strings.Contains(h, ".") {
-		return false
-	}
-	for _, l := range strings.Split(h, ".") {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return strings.Trim(h[strings.LastIndexByte(h, '.')+1:], "0123456789") != ""
 }

@@ -21,6 +21,7 @@ const (
 	OutcomeNotFound  Outcome = "not-found" // nothing there: NXDOMAIN, HTTP 404, no such service
 	OutcomeFailed    Outcome = "failed"    // something answered, but not usably
 	OutcomeRefused   Outcome = "refused"   // the guard would not connect
+	OutcomeLimited   Outcome = "limited"   // a budget was spent: the lookup's, or a destination's
 	OutcomeTimeout   Outcome = "timeout"   // the step or the budget ran out
 	OutcomeCancelled Outcome = "cancelled" // a higher-priority source answered first
 	OutcomeSkipped   Outcome = "skipped"   // not applicable, e.g. the ISPDB is off
@@ -84,6 +85,17 @@ func (r *recorder) add(s Step) {
 	r.mu.Unlock()
 }
 
+// merge adds the steps of a part of the lookup recorded apart, which
+// began offset after this one.
+func (r *recorder) merge(steps []Step, offset time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range steps {
+		s.Start += offset
+		r.steps = append(r.steps, s)
+	}
+}
+
 // list returns the steps by source, in priority order, and within a
 // source in the order they started.
 func (r *recorder) list() []Step {
@@ -117,6 +129,8 @@ func classify(ctx context.Context, err error) Outcome {
 	switch {
 	case err == nil:
 		return OutcomeFound
+	case errors.Is(err, ErrLimited):
+		return OutcomeLimited
 	case errors.Is(err, ErrRefused):
 		return OutcomeRefused
 	case errors.Is(err, errNoSuchName), errors.Is(err, errHTTPNotFound), errors.Is(err, errNoService),

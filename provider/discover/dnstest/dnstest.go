@@ -25,8 +25,10 @@ func Serve(t testing.TB, records ...string) string {
 	return ServeHandler(t, Handler(t, records...))
 }
 
-// Handler answers the records (in zone file syntax) and NXDOMAIN for
-// other names; tests can wrap it, e.g. to hold answers back.
+// Handler answers the records (in zone file syntax), no records for a
+// name that has none of its own but names below it (an empty
+// non-terminal, RFC 8020), and NXDOMAIN for other names; tests can wrap
+// it, e.g. to hold answers back.
 func Handler(t testing.TB, records ...string) dns.Handler {
 	t.Helper()
 	byName := map[string][]dns.RR{}
@@ -42,8 +44,9 @@ func Handler(t testing.TB, records ...string) dns.Handler {
 		m := new(dns.Msg)
 		m.SetReply(r)
 		q := r.Question[0]
-		rrs, ok := byName[strings.ToLower(q.Name)]
-		if !ok {
+		name := strings.ToLower(q.Name)
+		rrs, ok := byName[name]
+		if !ok && !HasChild(byName, name) {
 			m.Rcode = dns.RcodeNameError
 		}
 		for _, rr := range rrs {
@@ -82,4 +85,15 @@ func ServeHandler(t testing.TB, handler dns.Handler) string {
 		t.Cleanup(func() { _ = srv.Shutdown() })
 	}
 	return pc.LocalAddr().String()
+}
+
+// HasChild reports whether a name below name (lower case, fully
+// qualified) is in names: name then exists, with no records of its own.
+func HasChild[V any](names map[string]V, name string) bool {
+	for n := range names {
+		if strings.HasSuffix(n, "."+name) {
+			return true
+		}
+	}
+	return false
 }
