@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -40,7 +39,7 @@ func TestDatabaseURLPasswordNeverShown(t *testing.T) {
 	bin := buildBinary(t)
 	for _, u := range leakyDatabaseURLs {
 		cmd := exec.Command(bin, "user", "list", "--data-dir", t.TempDir())
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MAILPROFILE_DATABASE_URL=" + u}
+		cmd.Env = binEnv("MAILPROFILE_DATABASE_URL=" + u)
 		out, err := cmd.CombinedOutput()
 		if err == nil || !strings.Contains(string(out), "database-url") && !strings.Contains(string(out), "unavailable") {
 			t.Errorf("user list with --database-url %q: %v, want a failure naming the database:\n%s", u, err, out)

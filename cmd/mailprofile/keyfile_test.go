@@ -107,7 +107,7 @@ func TestKeyFileMode(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmd := exec.Command(bin, "generate", "--email", "someone@btinternet.com", "--data-dir", data, "--sign-cert", cert, "--sign-key", key)
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MAILPROFILE_DISCOVERY=false"}
+			cmd.Env = binEnv("MAILPROFILE_DISCOVERY=false")
 			if asRoot {
 				for _, p := range []string{key, data} {
 					if err := os.Chown(p, nobody, nobody); err != nil {

@@ -41,6 +41,17 @@ func buildBinary(t *testing.T) string {
 	return binPath
 }
 
+// binEnv is the environment of the binary under test: a PATH, the
+// variables given, and none of the developer's MAILPROFILE_* settings
+// but scripts/timetravel's offset, so the binary keeps the test's clock.
+func binEnv(vars ...string) []string {
+	env := append([]string{"PATH=" + os.Getenv("PATH")}, vars...)
+	if off, ok := os.LookupEnv("MAILPROFILE_TIMETRAVEL_OFFSET"); ok {
+		env = append(env, "MAILPROFILE_TIMETRAVEL_OFFSET="+off)
+	}
+	return env
+}
+
 // server is a running `mailprofile serve` process.
 type server struct {
 	cmd  *exec.Cmd
@@ -69,11 +80,7 @@ func startServer(t *testing.T, dataDir string, args ...string) *server {
 	t.Helper()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json"}, args...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MAILPROFILE_DISCOVERY=false"}
-	if off, ok := os.LookupEnv("MAILPROFILE_TIMETRAVEL_OFFSET"); ok {
-		// scripts/timetravel: the server keeps the test's clock.
-		cmd.Env = append(cmd.Env, "MAILPROFILE_TIMETRAVEL_OFFSET="+off)
-	}
+	cmd.Env = binEnv("MAILPROFILE_DISCOVERY=false")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
