@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
@@ -28,18 +29,37 @@ type hashGate struct {
 	waiting   atomic.Int64 // of them, waiting for a slot
 	running   atomic.Int64 // of them, hashing
 	maxAdmit  int64
+
+	// held is the memory the running hashes hold, told to onHold at each
+	// change, in order (cmd raises the soft memory limit by it).
+	mu     sync.Mutex
+	held   int64
+	onHold func(bytes int64)
 }
 
 // newHashGate makes a gate of slots (at least one) hashes of slotBytes
-// each.
-func newHashGate(slots int, slotBytes int64) *hashGate {
+// each. onHold, if not nil, is told the bytes the running hashes hold
+// whenever that changes.
+func newHashGate(slots int, slotBytes int64, onHold func(bytes int64)) *hashGate {
 	n := int64(max(slots, 1))
 	return &hashGate{
 		sem:       semaphore.NewWeighted(n),
 		slots:     n,
 		slotBytes: max(slotBytes, 1),
 		maxAdmit:  n * (1 + signInQueuePerSlot),
+		onHold:    onHold,
 	}
+}
+
+// hold adds n slots' bytes to what the running hashes hold.
+func (g *hashGate) hold(n int64) {
+	if g.onHold == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.held += n * g.slotBytes
+	g.onHold(g.held)
 }
 
 // admit lets a sign-in into the queue, or reports false at once when the
@@ -66,6 +86,8 @@ func (g *hashGate) run(ctx context.Context, memory int64, fn func()) error {
 		return err
 	}
 	defer g.sem.Release(n)
+	g.hold(n)
+	defer g.hold(-n) // after the collection below
 	g.running.Add(1)
 	defer g.running.Add(-1)
 	fn()

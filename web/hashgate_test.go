@@ -13,7 +13,7 @@ import (
 // past the queue are refused at once.
 func TestHashGate(t *testing.T) {
 	const slots, slotBytes = 2, 1 << 20
-	g := newHashGate(slots, slotBytes)
+	g := newHashGate(slots, slotBytes, nil)
 	tests := []struct {
 		name    string
 		memory  int64
@@ -76,7 +76,7 @@ func TestHashGate(t *testing.T) {
 
 // TestHashGateClientLeaves: a sign-in whose client leaves stops waiting.
 func TestHashGateClientLeaves(t *testing.T) {
-	g := newHashGate(1, 1)
+	g := newHashGate(1, 1, nil)
 	hold := make(chan struct{})
 	go g.run(context.Background(), 1, func() { <-hold })
 	defer close(hold)
@@ -88,5 +88,40 @@ func TestHashGateClientLeaves(t *testing.T) {
 	ran := false
 	if err := g.run(ctx, 1, func() { ran = true }); err == nil || ran {
 		t.Errorf("run() with a cancelled context = %v, ran %v; want the context's error", err, ran)
+	}
+}
+
+// TestHashGateHeld: the gate tells what the running hashes hold while
+// they run, and nothing once they have ended, so that serve raises the
+// soft memory limit only meanwhile.
+func TestHashGateHeld(t *testing.T) {
+	const slotBytes = 19 << 20
+	var mu sync.Mutex
+	var told []int64
+	g := newHashGate(2, slotBytes, func(b int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		told = append(told, b)
+	})
+	var during int64
+	if err := g.run(context.Background(), slotBytes, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		during = told[len(told)-1]
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.run(context.Background(), 2*slotBytes, func() {}); err != nil { // an old, larger hash
+		t.Fatal(err)
+	}
+	want := []int64{slotBytes, 0, 2 * slotBytes, 0}
+	if during != slotBytes || len(told) != len(want) {
+		t.Fatalf("held %d during the hash, told %v; want %d and %v", during, told, slotBytes, want)
+	}
+	for i := range want {
+		if told[i] != want[i] {
+			t.Errorf("told %v, want %v", told, want)
+			break
+		}
 	}
 }

@@ -75,6 +75,11 @@ type HelpdeskConfig struct {
 	// core for tens of milliseconds: cmd sizes it from the memory limit
 	// and the cores.
 	SignInConcurrency int
+	// HashingMemory, if not nil, is told the bytes that the running
+	// password hashes hold whenever that changes, so that cmd can raise
+	// the soft memory limit only while hashes run: the public pages keep
+	// the limit they had without a helpdesk.
+	HashingMemory func(bytes int64)
 }
 
 // Link limits a helpdesk agent can choose.

@@ -166,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.signIns = newSourceLimiter(s.now)
-	s.hashes = newHashGate(cfg.Helpdesk.SignInConcurrency, store.HashMemory())
+	s.hashes = newHashGate(cfg.Helpdesk.SignInConcurrency, store.HashMemory(), cfg.Helpdesk.HashingMemory)
 	if s.helpdesk.SessionIdle <= 0 {
 		s.helpdesk.SessionIdle = time.Hour
 	}

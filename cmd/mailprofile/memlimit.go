@@ -14,17 +14,19 @@ import (
 const baseMemoryLimit = 14 << 20
 
 // setMemoryLimit gives serve a soft memory limit unless GOMEMLIMIT sets
-// one (the runtime reads it; "off" means none): the server's own need,
-// the profile cache's byte budget, and the helpdesk's password hashes
-// (signInSlots of store.HashMemory each). It returns the number of
-// hashing slots. Without a limit the collector lets the heap grow to
-// twice what is live (GOGC=100), so a full cache costs about twice its
-// bytes; with it the collector runs more often near the limit instead.
-// The hashes are in the limit so that while they run the collector does
-// not run back to back. The limit is soft: past it the collector works
-// harder, nothing fails. e.setMemoryLimit is nil in tests, which run
-// serve inside the test process.
-func setMemoryLimit(cfg *Config, e env, log *slog.Logger, cores int) int {
+// one (the runtime reads it; "off" means none): the server's own need and
+// the profile cache's byte budget. Without a limit the collector lets the
+// heap grow to twice what is live (GOGC=100), so a full cache costs about
+// twice its bytes; with it the collector runs more often near the limit
+// instead. The limit is soft: past it the collector works harder, nothing
+// fails. It returns the number of helpdesk hashing slots and, with no
+// GOMEMLIMIT, what the hashing gate tells of the bytes its running hashes
+// hold (store.HashMemory() each): the limit rises by them while they run,
+// so that the collector does not run back to back during a hash, and
+// falls back after, so that a server whose helpdesk is idle keeps the
+// public pages' limit. e.setMemoryLimit is nil in tests, which run serve
+// inside the test process; then nothing is set.
+func setMemoryLimit(cfg *Config, e env, log *slog.Logger, cores int) (slots int, hashing func(bytes int64)) {
 	need := baseMemoryLimit + int64(cfg.ProfileCache)*web.ProfileCacheEntryBytes
 	perHash := store.HashMemory()
 	if v, ok := e.lookupEnv("GOMEMLIMIT"); ok && v != "" { // "" is unset for the runtime too
@@ -34,15 +36,15 @@ func setMemoryLimit(cfg *Config, e env, log *slog.Logger, cores int) int {
 		}
 		slots := signInSlots(cfg.SignInConcurrency, cores, limit-need, perHash)
 		log.Debug("soft memory limit from GOMEMLIMIT", "value", v, "sign_in_hashes", slots)
-		return slots
+		return slots, nil
 	}
-	slots := signInSlots(cfg.SignInConcurrency, cores, math.MaxInt64, perHash)
-	if e.setMemoryLimit != nil {
-		limit := need + int64(slots)*perHash
-		e.setMemoryLimit(limit)
-		log.Debug("soft memory limit", "bytes", limit, "sign_in_hashes", slots)
+	slots = signInSlots(cfg.SignInConcurrency, cores, math.MaxInt64, perHash)
+	if e.setMemoryLimit == nil {
+		return slots, nil
 	}
-	return slots
+	e.setMemoryLimit(need)
+	log.Debug("soft memory limit", "bytes", need, "sign_in_hashes", slots, "per_hash", perHash)
+	return slots, func(held int64) { e.setMemoryLimit(need + held) }
 }
 
 // signInSlots is how many helpdesk password hashes run at once:

@@ -25,7 +25,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	}
 	log := newLogger(cfg, e.stderr)
-	hashSlots := setMemoryLimit(cfg, e, log, runtime.GOMAXPROCS(0))
+	hashSlots, hashing := setMemoryLimit(cfg, e, log, runtime.GOMAXPROCS(0))
 	a, err := newApp(cfg, log, time.Now())
 	if err != nil {
 		return err
@@ -67,6 +67,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 			Secret:         secret,
 
 			SignInConcurrency: hashSlots,
+			HashingMemory:     hashing,
 		},
 		RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst,
