@@ -49,10 +49,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 			return false // the ordinary path refuses it, and counts it
 		}
 	}
-	id := r.Header.Get(headerRequestID) // as Echo's RequestID keeps a proxy's
-	if id == "" {
-		id = newRequestID()
-	}
+	id := s.requestIDOf(r)
 	h := w.Header()
 	setDownloadSecurityHeaders(h, s.secure(r))
 	h[headerRequestID] = []string{id}

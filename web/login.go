@@ -32,9 +32,14 @@ func (s *Server) adminPage(c echo.Context, title string) *adminPage {
 	return &adminPage{Title: title, Service: s.brand.service, Asset: s.assetTag, Agent: a.Name, CSRF: a.CSRF}
 }
 
-// safeNext keeps a post-sign-in redirect inside the helpdesk area.
+// maxNextLen bounds the post-sign-in target echoed into the sign-in
+// page: a helpdesk URL with its search is far shorter.
+const maxNextLen = 2048
+
+// safeNext keeps a post-sign-in redirect inside the helpdesk area, and
+// short.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if len(next) > maxNextLen || !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
 		return "/admin"
 	}
 	return next

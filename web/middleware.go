@@ -78,6 +78,41 @@ func (s *Server) logAccess(r *http.Request, status int, size int64, start time.T
 	)
 }
 
+// assignRequestID gives each request its ID (see requestIDOf) in the
+// X-Request-Id response header, where requestID reads it.
+func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderXRequestID, s.requestIDOf(c.Request()))
+		return next(c)
+	}
+}
+
+// requestIDOf is a request's ID: the one a trusted proxy gave it, so that
+// its log and ours name the request alike, or a new one. An ID from any
+// other peer, or one that is not a short token, is not taken: it lands in
+// every log line of the request.
+func (s *Server) requestIDOf(r *http.Request) string {
+	if id := r.Header.Get(headerRequestID); id != "" && validRequestID(id) && s.fromTrustedProxy(r) {
+		return id
+	}
+	return newRequestID()
+}
+
+// validRequestID accepts 1 to 64 letters, digits and . _ : - (UUIDs,
+// nginx's $request_id, AWS trace IDs).
+func validRequestID(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
+			return false
+		}
+	}
+	return id != ""
+}
+
 // newRequestID returns a request ID: 128 random bits in hex. It names a
 // request in the logs, so it need not be secret, only unique.
 func newRequestID() string {

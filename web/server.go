@@ -215,10 +215,7 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor()
 	e.SchemeExtractor = s.scheme
 
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		TargetHeader: echo.HeaderXRequestID,
-		Generator:    newRequestID,
-	}))
+	e.Use(s.assignRequestID)
 	e.Use(s.metrics.observeRequests)
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
