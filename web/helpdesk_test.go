@@ -21,6 +21,7 @@ import (
 	"github.com/mailprofile/mailprofile/signing"
 	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/store/storetest"
+	"github.com/mailprofile/mailprofile/web/helpdesk"
 )
 
 const (
@@ -231,7 +232,7 @@ func TestHelpdeskRevokeAndExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.MaxDownloads != defaultLinkDownloads || l.ExpiresAt.Sub(l.CreatedAt) != defaultLinkDays*24*time.Hour {
+	if l.MaxDownloads != helpdesk.DefaultLinkDownloads || l.ExpiresAt.Sub(l.CreatedAt) != helpdesk.DefaultLinkDays*24*time.Hour {
 		t.Errorf("defaults: %d downloads, %v", l.MaxDownloads, l.ExpiresAt.Sub(l.CreatedAt))
 	}
 	rec := b.post(fmt.Sprintf("/admin/links/%d/revoke", l.ID), url.Values{"csrf": {b.sessionCSRF()}})

@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"crypto/hmac"
@@ -49,8 +49,8 @@ const hostPrefix = "__Host-"
 // plain over HTTP, where a browser refuses Secure cookies, so that
 // development without TLS keeps working. Over TLS only the prefixed name
 // is read.
-func (s *Server) cookieName(c echo.Context, name string) string {
-	if s.secureRequest(c) {
+func (s *Desk) cookieName(c echo.Context, name string) string {
+	if s.trust.SecureRequest(c) {
 		return hostPrefix + name
 	}
 	return name
@@ -65,34 +65,34 @@ func postField(c echo.Context, name string) string {
 
 // setCookie sets a helpdesk cookie: HttpOnly, SameSite=Lax, Path=/, no
 // Domain, and over TLS Secure with the __Host- prefix.
-func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
+func (s *Desk) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
 	c.SetCookie(&http.Cookie{
 		Name:     s.cookieName(c, name),
 		Value:    value,
 		Path:     "/",
 		MaxAge:   int(maxAge / time.Second),
 		HttpOnly: true,
-		Secure:   s.secureRequest(c),
+		Secure:   s.trust.SecureRequest(c),
 		SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Server) clearCookie(c echo.Context, name string) {
+func (s *Desk) clearCookie(c echo.Context, name string) {
 	c.SetCookie(&http.Cookie{Name: s.cookieName(c, name), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.secureRequest(c), SameSite: http.SameSiteLaxMode})
+		Secure: s.trust.SecureRequest(c), SameSite: http.SameSiteLaxMode})
 }
 
 // headerCSRF is the CSRF token of a header-authenticated user: stateless,
 // keyed by the installation's secret.
-func (s *Server) headerCSRF(name string) string {
+func (s *Desk) headerCSRF(name string) string {
 	m := hmac.New(sha256.New, s.helpdesk.Secret)
 	m.Write([]byte("csrf\x00" + name))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// requireAgent lets only signed-in helpdesk users through and checks the
+// RequireAgent lets only signed-in helpdesk users through and checks the
 // CSRF token of every form post.
-func (s *Server) requireAgent(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Desk) RequireAgent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a, err := s.authenticate(c)
 		if err != nil {
@@ -116,9 +116,9 @@ func (s *Server) requireAgent(next echo.HandlerFunc) echo.HandlerFunc {
 
 // authenticate finds the agent from the single-sign-on header or the
 // session cookie; nil when nobody is signed in.
-func (s *Server) authenticate(c echo.Context) (*agent, error) {
+func (s *Desk) authenticate(c echo.Context) (*agent, error) {
 	r := c.Request()
-	if s.helpdesk.AuthHeader != "" && s.fromTrustedProxy(r) {
+	if s.helpdesk.AuthHeader != "" && s.trust.FromTrustedProxy(r) {
 		if name := strings.TrimSpace(r.Header.Get(s.helpdesk.AuthHeader)); name != "" {
 			if err := store.ValidateUserName(name); err != nil {
 				return nil, echo.NewHTTPError(http.StatusForbidden, "The sign-in proxy sent a user name this service cannot use.").WithInternal(err)

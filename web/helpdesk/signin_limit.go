@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"net/netip"
@@ -141,3 +141,7 @@ func (l *sourceLimiter) forget(now time.Time) {
 		delete(l.buckets, k)
 	}
 }
+
+// DefaultSignInLimits is the sign-in throttle of the README, which
+// Config.SignInLimits replaces when it is set.
+func DefaultSignInLimits() store.SignInLimits { return signInLimits }

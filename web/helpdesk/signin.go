@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"context"
@@ -31,7 +31,7 @@ const (
 // hashing queue is full: it drains in well under a second.
 const busyRetryAfter = time.Second
 
-// login serves POST /admin/login. In order: the form's CSRF token; the
+// Login serves POST /admin/login. In order: the form's CSRF token; the
 // name and password, checked before anything touches the database; the
 // source's attempts in this instance (sourceLimiter); a place in the
 // hashing queue (hashGate); the attempt counted in the database
@@ -39,7 +39,7 @@ const busyRetryAfter = time.Second
 // in a hashing slot, against the account's hash or, for a name no account
 // has, a dummy one of the same cost. Only the form's POST body is read,
 // never the query string.
-func (s *Server) login(c echo.Context) error {
+func (s *Desk) Login(c echo.Context) error {
 	ck, err := c.Cookie(s.cookieName(c, loginCSRFCookie))
 	if err != nil || !tokensEqual(postField(c, csrfField), ck.Value) {
 		return echo.NewHTTPError(http.StatusForbidden, "The sign-in form has expired. Reload the page and try again.")
@@ -47,25 +47,25 @@ func (s *Server) login(c echo.Context) error {
 	name := strings.TrimSpace(postField(c, "name"))
 	password := postField(c, "password")
 	if store.ValidateUserName(name) != nil {
-		s.metrics.signInFailed("bad_name")
+		s.metrics.SignInFailed("bad_name")
 		return s.renderLogin(c, http.StatusBadRequest, name, msgBadName)
 	}
 	if utf8.RuneCountInString(password) > store.MaxPasswordLen {
-		s.metrics.signInFailed("bad_password")
+		s.metrics.SignInFailed("bad_password")
 		return s.renderLogin(c, http.StatusBadRequest, name, msgLongPass)
 	}
 
 	ip := c.RealIP()
 	src := signInSource(ip)
 	if ok, wait := s.signIns.take(src); !ok {
-		s.metrics.rateLimited("sign_in")
-		s.metrics.signInFailed("throttled")
+		s.metrics.RateLimited("sign_in")
+		s.metrics.SignInFailed("throttled")
 		return s.throttled(c, name, wait)
 	}
 	if !s.hashes.admit() {
 		s.signIns.give(src)
-		s.metrics.rateLimited("sign_in_busy")
-		s.metrics.signInFailed("busy")
+		s.metrics.RateLimited("sign_in_busy")
+		s.metrics.SignInFailed("busy")
 		setRetryAfter(c, busyRetryAfter)
 		return s.renderLogin(c, http.StatusServiceUnavailable, name, msgBusy)
 	}
@@ -74,10 +74,10 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := s.now()
 	var te *store.ThrottledError
-	switch err := db(c).ReserveSignIn(ctx, name, src, now, signInLimits); {
+	switch err := db(c).ReserveSignIn(ctx, name, src, now, s.helpdesk.SignInLimits); {
 	case errors.As(err, &te):
-		s.metrics.rateLimited("sign_in")
-		s.metrics.signInFailed("throttled")
+		s.metrics.RateLimited("sign_in")
+		s.metrics.SignInFailed("throttled")
 		s.log.Info("helpdesk sign-in throttled", "user", name, "remote_ip", ip, "until", te.Until.UTC().Format(time.RFC3339))
 		return s.throttled(c, name, te.Until.Sub(now))
 	case err != nil:
@@ -101,7 +101,7 @@ func (s *Server) login(c echo.Context) error {
 			return err
 		}
 		// The client left while waiting: no one reads the answer.
-		s.metrics.signInFailed("busy")
+		s.metrics.SignInFailed("busy")
 		setRetryAfter(c, busyRetryAfter)
 		return s.renderLogin(c, http.StatusServiceUnavailable, name, msgBusy)
 	}
@@ -110,7 +110,7 @@ func (s *Server) login(c echo.Context) error {
 		if !known {
 			reason = "unknown_user"
 		}
-		s.metrics.signInFailed(reason)
+		s.metrics.SignInFailed(reason)
 		s.log.Info("helpdesk sign-in failed", "reason", strings.ReplaceAll(reason, "_", " "), "user", name, "remote_ip", ip)
 		return s.renderLogin(c, http.StatusUnauthorized, name, msgWrong)
 	}
@@ -131,7 +131,7 @@ var errCheckFailed = errors.New("web: password check failed")
 // has: the dummy hash) in a hashing slot, counting the check. When the
 // password is right and hash was made with older parameters, it also
 // hashes the password anew in the same slot.
-func (s *Server) checkPassword(ctx context.Context, hash, password string) (checkResult, error) {
+func (s *Desk) checkPassword(ctx context.Context, hash, password string) (checkResult, error) {
 	var (
 		res      checkResult
 		checkErr error
@@ -148,7 +148,7 @@ func (s *Server) checkPassword(ctx context.Context, hash, password string) (chec
 		if hash != "" {
 			h = hash
 		}
-		s.metrics.passwordChecked()
+		s.metrics.PasswordChecked()
 		res.ok, checkErr = store.CheckPassword(h, password)
 		if checkErr != nil || !res.ok || hash == "" || !store.NeedsRehash(hash) {
 			return
@@ -170,7 +170,7 @@ func (s *Server) checkPassword(ctx context.Context, hash, password string) (chec
 // signedIn finishes a sign-in whose password was right: the attempt is
 // recorded as a success (the source's attempts start again, and it is
 // trusted), the hash upgraded when it was old, and a session made.
-func (s *Server) signedIn(c echo.Context, u store.User, src, rehash string) error {
+func (s *Desk) signedIn(c echo.Context, u store.User, src, rehash string) error {
 	ctx := c.Request().Context()
 	now := s.now()
 	if err := db(c).SignInSucceeded(ctx, u.Name, src, now); err != nil {
@@ -204,7 +204,7 @@ func (s *Server) signedIn(c echo.Context, u store.User, src, rehash string) erro
 
 // release gives back an attempt whose password was not checked, even when
 // the client has gone.
-func (s *Server) release(c echo.Context, name, src string) {
+func (s *Desk) release(c echo.Context, name, src string) {
 	s.signIns.give(src)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)
 	defer cancel()
@@ -214,7 +214,7 @@ func (s *Server) release(c echo.Context, name, src string) {
 }
 
 // throttled answers a throttled sign-in: 429, retry after wait.
-func (s *Server) throttled(c echo.Context, name string, wait time.Duration) error {
+func (s *Desk) throttled(c echo.Context, name string, wait time.Duration) error {
 	setRetryAfter(c, wait)
 	return s.renderLogin(c, http.StatusTooManyRequests, name, fmt.Sprintf(msgThrottled, waitText(wait)))
 }

@@ -1,4 +1,9 @@
-package web
+// Package helpdesk is the helpdesk area of mailprofile: sign-in, the
+// links agents make for customers and their audit trail. Its handlers and
+// middleware are mounted by package web, which declares every route; the
+// public side of a link (/l/…) is web's too. What both share (message
+// catalogs, errors, trust in proxies) is in web/internal/site.
+package helpdesk
 
 import (
 	"context"
@@ -43,20 +48,20 @@ type Links interface {
 	AllEvents(ctx context.Context, since time.Time, fn func(store.Event, store.Link) error) error
 }
 
-// Helpdesk is the store behind the helpdesk area and its links.
-type Helpdesk interface {
+// Store is the store behind the helpdesk area and its links.
+type Store interface {
 	Accounts
 	Sessions
 	Links
 }
 
-// HelpdeskConfig configures the helpdesk area. With a nil Store the area
+// Config configures the helpdesk area. With a nil Store the area
 // and the /l/ links do not exist (404).
-type HelpdeskConfig struct {
+type Config struct {
 	// Store returns the store, or an error wrapping store.ErrUnavailable
 	// while the database cannot be reached (the helpdesk then answers 503
 	// and the public pages go on working).
-	Store func() (Helpdesk, error)
+	Store func() (Store, error)
 	// AuthHeader names a header set by a single-sign-on proxy with the
 	// signed-in user's name. It is trusted only from TrustedProxies.
 	AuthHeader string
@@ -80,21 +85,24 @@ type HelpdeskConfig struct {
 	// the soft memory limit only while hashes run: the public pages keep
 	// the limit they had without a helpdesk.
 	HashingMemory func(bytes int64)
+	// SignInLimits is the sign-in throttle; the zero value is
+	// DefaultSignInLimits, the README's. Tests make it smaller.
+	SignInLimits store.SignInLimits
 }
 
 // Link limits a helpdesk agent can choose.
 const (
-	defaultLinkDays      = 7
+	DefaultLinkDays      = 7
 	maxLinkDays          = 30
-	defaultLinkDownloads = 3
+	DefaultLinkDownloads = 3
 	maxLinkDownloads     = 20
 )
 
 const ctxStore = "helpdesk_store"
 
-// withStore puts the helpdesk store in the context, or answers 503 while
+// WithStore puts the helpdesk store in the context, or answers 503 while
 // the database is down.
-func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Desk) WithStore(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st, err := s.helpdesk.Store()
 		if err != nil {
@@ -105,5 +113,9 @@ func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// db is the store withStore put in the context.
-func db(c echo.Context) Helpdesk { return c.Get(ctxStore).(Helpdesk) }
+// db is the store WithStore put in the context.
+func db(c echo.Context) Store { return c.Get(ctxStore).(Store) }
+
+// DB is the store WithStore put in the context, for the pages of links
+// that package web serves.
+func DB(c echo.Context) Store { return db(c) }

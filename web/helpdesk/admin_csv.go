@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // maxBulkRows bounds one CSV upload.
@@ -50,8 +51,8 @@ func sendCSV(c echo.Context, name string, body []byte) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
-// linkAuditCSV serves GET /admin/links/:id/audit.csv.
-func (s *Server) linkAuditCSV(c echo.Context) error {
+// LinkAuditCSV serves GET /admin/links/:id/audit.csv.
+func (s *Desk) LinkAuditCSV(c echo.Context) error {
 	l, events, err := s.linkWithEvents(c)
 	if err != nil {
 		return err
@@ -69,9 +70,9 @@ func (s *Server) linkAuditCSV(c echo.Context) error {
 	return sendCSV(c, fmt.Sprintf("link-%d-audit.csv", l.ID), buf.Bytes())
 }
 
-// auditCSV serves GET /admin/audit.csv[?days=N]: the whole audit trail,
+// AuditCSV serves GET /admin/audit.csv[?days=N]: the whole audit trail,
 // or its last N days.
-func (s *Server) auditCSV(c echo.Context) error {
+func (s *Desk) AuditCSV(c echo.Context) error {
 	var since time.Time
 	if d := c.QueryParam("days"); d != "" {
 		n, err := strconv.Atoi(d)
@@ -101,10 +102,10 @@ type bulkView struct {
 	Problems []string
 }
 
-// bulkLinks serves POST /admin/links/bulk: a CSV of email,name,type in,
+// BulkLinks serves POST /admin/links/bulk: a CSV of email,name,type in,
 // a CSV of links out. Any bad row rejects the whole file, reported by line
 // number, and nothing is kept.
-func (s *Server) bulkLinks(c echo.Context) error {
+func (s *Desk) BulkLinks(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return s.renderBulkProblems(c, []string{"Choose a CSV file to upload."})
@@ -119,7 +120,7 @@ func (s *Server) bulkLinks(c echo.Context) error {
 	defer f.Close()
 	days, downloads := c.FormValue("days"), c.FormValue("downloads")
 	if _, err := parseLinkForm(linkForm{Email: "check@example.com", Days: days, Downloads: downloads}); err != nil {
-		return s.renderBulkProblems(c, []string{sentence(classify(err).Message)})
+		return s.renderBulkProblems(c, []string{site.Sentence(site.Classify(err).Message)})
 	}
 	// Staff's uploads look new domains up one after another, under
 	// discovery's global bound, not the per-client budget meant for
@@ -155,7 +156,7 @@ func (s *Server) bulkLinks(c echo.Context) error {
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"email", "name", "type", "link", "expires", "downloads"})
 	for i, l := range created {
-		_ = w.Write([]string{csvCell(l.Email), csvCell(l.Name), l.Type, absoluteURL(c, "/l/"+tokens[i], nil),
+		_ = w.Write([]string{csvCell(l.Email), csvCell(l.Name), l.Type, site.AbsoluteURL(c, "/l/"+tokens[i], nil),
 			l.ExpiresAt.UTC().Format(time.RFC3339), strconv.Itoa(l.MaxDownloads)})
 	}
 	w.Flush()
@@ -166,7 +167,7 @@ func (s *Server) bulkLinks(c echo.Context) error {
 }
 
 // readBulk parses and checks every row; problems name the line.
-func (s *Server) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]linkRequest, []string) {
+func (s *Desk) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]linkRequest, []string) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -204,11 +205,11 @@ func (s *Server) readBulk(c echo.Context, r io.Reader, days, downloads string) (
 		rec = append(rec, "", "")[:3]
 		req, err := s.checkLinkForm(c, linkForm{Email: rec[0], Name: rec[1], Type: strings.ToLower(strings.TrimSpace(rec[2])), Days: days, Downloads: downloads})
 		if err != nil {
-			pe := classify(err)
+			pe := site.Classify(err)
 			if pe.Status >= 500 {
 				problems = append(problems, fmt.Sprintf("Line %d: the settings could not be checked; try again.", line))
 			} else {
-				problems = append(problems, fmt.Sprintf("Line %d: %s", line, sentence(pe.Message)))
+				problems = append(problems, fmt.Sprintf("Line %d: %s", line, site.Sentence(pe.Message)))
 			}
 			continue
 		}
@@ -224,7 +225,7 @@ func (s *Server) readBulk(c echo.Context, r io.Reader, days, downloads string) (
 	return reqs, problems
 }
 
-func (s *Server) renderBulkProblems(c echo.Context, problems []string) error {
+func (s *Desk) renderBulkProblems(c echo.Context, problems []string) error {
 	data := s.adminPage(c, "Upload rejected")
 	data.Data = &bulkView{Problems: problems}
 	return s.renderAdmin(c, http.StatusUnprocessableEntity, "admin_bulk.html", data)

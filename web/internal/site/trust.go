@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"net"
@@ -18,9 +18,14 @@ import (
 // told otherwise, so routes sets its IPExtractor and SchemeExtractor from
 // the functions here, and nothing in web reads those headers by itself.
 
-// fromTrustedProxy reports whether the request's peer is a trusted proxy.
-func (s *Server) fromTrustedProxy(r *http.Request) bool {
-	if len(s.helpdesk.TrustedProxies) == 0 {
+// Trust is the list of trusted proxies and what follows from it.
+type Trust struct {
+	Proxies []netip.Prefix
+}
+
+// FromTrustedProxy reports whether the request's peer is a trusted proxy.
+func (s Trust) FromTrustedProxy(r *http.Request) bool {
+	if len(s.Proxies) == 0 {
 		return false
 	}
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
@@ -28,7 +33,7 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 		return false
 	}
 	ip := ap.Addr().Unmap()
-	for _, p := range s.helpdesk.TrustedProxies {
+	for _, p := range s.Proxies {
 		if p.Contains(ip) {
 			return true
 		}
@@ -36,14 +41,14 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 	return false
 }
 
-// secure reports whether the visitor reached us over TLS, directly or
+// Secure reports whether the visitor reached us over TLS, directly or
 // through a trusted TLS-terminating proxy.
-func (s *Server) secure(r *http.Request) bool {
-	return r.TLS != nil || (s.fromTrustedProxy(r) && strings.EqualFold(forwardedProto(r), "https"))
+func (s Trust) Secure(r *http.Request) bool {
+	return r.TLS != nil || (s.FromTrustedProxy(r) && strings.EqualFold(forwardedProto(r), "https"))
 }
 
-// secureRequest is secure for an Echo context.
-func (s *Server) secureRequest(c echo.Context) bool { return s.secure(c.Request()) }
+// SecureRequest is Secure for an Echo context.
+func (s Trust) SecureRequest(c echo.Context) bool { return s.Secure(c.Request()) }
 
 // forwardedProto is the last X-Forwarded-Proto value: the one the nearest
 // proxy (ours) set or appended, not one the client sent along.
@@ -59,30 +64,30 @@ func forwardedProto(r *http.Request) string {
 	return strings.TrimSpace(last)
 }
 
-// scheme is Echo's SchemeExtractor, so that c.Scheme() follows secure.
-func (s *Server) scheme(r *http.Request) string {
-	if s.secure(r) {
+// Scheme is Echo's SchemeExtractor, so that c.Scheme() follows Secure.
+func (s Trust) Scheme(r *http.Request) string {
+	if s.Secure(r) {
 		return "https"
 	}
 	return "http"
 }
 
-// ipExtractor reads the client address from X-Forwarded-For only when the
+// IPExtractor reads the client address from X-Forwarded-For only when the
 // peer is one of the trusted proxies; otherwise the peer is the client.
 // Within X-Forwarded-For, addresses of trusted proxies are skipped from
 // the right, so a client cannot pose as another by sending the header.
-func (s *Server) ipExtractor() echo.IPExtractor {
+func (s Trust) IPExtractor() echo.IPExtractor {
 	direct := echo.ExtractIPDirect()
-	if len(s.helpdesk.TrustedProxies) == 0 {
+	if len(s.Proxies) == 0 {
 		return direct
 	}
 	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range s.helpdesk.TrustedProxies {
+	for _, p := range s.Proxies {
 		opts = append(opts, echo.TrustIPRange(prefixNet(p)))
 	}
 	forwarded := echo.ExtractIPFromXFFHeader(opts...)
 	return func(r *http.Request) string {
-		if !s.fromTrustedProxy(r) {
+		if !s.FromTrustedProxy(r) {
 			return direct(r)
 		}
 		return forwarded(r)

@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"encoding/base64"
@@ -15,9 +15,11 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
-const linksPerPage = 50
+// LinksPerPage is how many links the list shows at once.
+const LinksPerPage = 50
 
 // linkForm is the new-link form as typed.
 type linkForm struct {
@@ -36,26 +38,26 @@ func (f linkForm) display() linkForm {
 
 // linkRequest is a validated new-link form.
 type linkRequest struct {
-	accountRequest
+	site.Account
 	Lifetime  time.Duration
 	Downloads int
 }
 
 // parseLinkForm validates the form; errors are *profile.InputError.
 func parseLinkForm(f linkForm) (linkRequest, error) {
-	req, err := parseAccountRequest(formValues{Email: f.Email, Type: f.Type, Name: f.Name})
+	req, err := site.ParseAccount(f.Email, f.Type, f.Name)
 	if err != nil {
 		return linkRequest{}, err
 	}
-	days, err := boundedInt(f.Days, defaultLinkDays, 1, maxLinkDays, "days", "the link must last between 1 and %d days")
+	days, err := boundedInt(f.Days, DefaultLinkDays, 1, maxLinkDays, "days", "the link must last between 1 and %d days")
 	if err != nil {
 		return linkRequest{}, err
 	}
-	downloads, err := boundedInt(f.Downloads, defaultLinkDownloads, 1, maxLinkDownloads, "downloads", "allow between 1 and %d downloads")
+	downloads, err := boundedInt(f.Downloads, DefaultLinkDownloads, 1, maxLinkDownloads, "downloads", "allow between 1 and %d downloads")
 	if err != nil {
 		return linkRequest{}, err
 	}
-	return linkRequest{accountRequest: req, Lifetime: time.Duration(days) * 24 * time.Hour, Downloads: downloads}, nil
+	return linkRequest{Account: req, Lifetime: time.Duration(days) * 24 * time.Hour, Downloads: downloads}, nil
 }
 
 func boundedInt(s string, def, lo, hi int, field, msg string) (int, error) {
@@ -92,18 +94,18 @@ type linkRow struct {
 	State string
 }
 
-// showLinks serves GET /admin: the new-link form and the links, searched
+// ShowLinks serves GET /admin: the new-link form and the links, searched
 // by address, agent and state.
-func (s *Server) showLinks(c echo.Context) error {
-	return s.renderLinks(c, http.StatusOK, linkForm{Type: "imap", Days: strconv.Itoa(defaultLinkDays), Downloads: strconv.Itoa(defaultLinkDownloads)}, nil)
+func (s *Desk) ShowLinks(c echo.Context) error {
+	return s.renderLinks(c, http.StatusOK, linkForm{Type: "imap", Days: strconv.Itoa(DefaultLinkDays), Downloads: strconv.Itoa(DefaultLinkDownloads)}, nil)
 }
 
-func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map[string]string) error {
+func (s *Desk) renderLinks(c echo.Context, status int, form linkForm, errs map[string]string) error {
 	q := c.QueryParams()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	now := s.now()
-	f := store.LinkFilter{Email: trimLen(q.Get("q"), 254), CreatedBy: trimLen(q.Get("agent"), 100), Now: now, Limit: linksPerPage + 1, Offset: (page - 1) * linksPerPage}
+	f := store.LinkFilter{Email: trimLen(q.Get("q"), 254), CreatedBy: trimLen(q.Get("agent"), 100), Now: now, Limit: LinksPerPage + 1, Offset: (page - 1) * LinksPerPage}
 	if st := q.Get("state"); st != "" {
 		state, err := store.ParseLinkState(st)
 		if err != nil {
@@ -118,8 +120,8 @@ func (s *Server) renderLinks(c echo.Context, status int, form linkForm, errs map
 	v := &linksView{Form: form.display(), Errors: errs, Query: f.Email, Agent: f.CreatedBy, State: q.Get("state"), Page: page,
 		States:  []string{store.LinkActive.String(), store.LinkExpired.String(), store.LinkRevoked.String(), store.LinkUsedUp.String()},
 		MaxDays: maxLinkDays, MaxDL: maxLinkDownloads}
-	if len(links) > linksPerPage {
-		links = links[:linksPerPage]
+	if len(links) > LinksPerPage {
+		links = links[:LinksPerPage]
 		v.NextURL = pageURL(f, v.State, page+1)
 	}
 	if page > 1 {
@@ -167,17 +169,17 @@ type createdView struct {
 	Message string
 }
 
-// createLink serves POST /admin/links.
-func (s *Server) createLink(c echo.Context) error {
+// CreateLink serves POST /admin/links.
+func (s *Desk) CreateLink(c echo.Context) error {
 	form := linkForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Type: c.FormValue("type"),
 		Days: c.FormValue("days"), Downloads: c.FormValue("downloads")}
 	req, err := s.checkLinkForm(c, form)
 	if err != nil {
-		pe := classify(err)
+		pe := site.Classify(err)
 		if pe.Field == "" || pe.Status >= 500 {
 			return err
 		}
-		return s.renderLinks(c, pe.Status, form, map[string]string{pe.Field: sentence(pe.Message)})
+		return s.renderLinks(c, pe.Status, form, map[string]string{pe.Field: site.Sentence(pe.Message)})
 	}
 	a := currentAgent(c)
 	token, hash, err := store.NewToken()
@@ -204,7 +206,7 @@ func (s *Server) createLink(c echo.Context) error {
 
 // checkLinkForm validates the form and that a profile can be made for the
 // address, so an agent never sends a link that cannot work.
-func (s *Server) checkLinkForm(c echo.Context, form linkForm) (linkRequest, error) {
+func (s *Desk) checkLinkForm(c echo.Context, form linkForm) (linkRequest, error) {
 	req, err := parseLinkForm(form)
 	if err != nil {
 		return req, err
@@ -215,10 +217,10 @@ func (s *Server) checkLinkForm(c echo.Context, form linkForm) (linkRequest, erro
 	return req, nil
 }
 
-func (s *Server) createdView(c echo.Context, l store.Link, token string) (*createdView, error) {
-	link := absoluteURL(c, "/l/"+token, nil)
+func (s *Desk) createdView(c echo.Context, l store.Link, token string) (*createdView, error) {
+	link := site.AbsoluteURL(c, "/l/"+token, nil)
 	var qrURI template.URL
-	if svg, err := qrSVG(link); err == nil { // fails only for an absurd Host header
+	if svg, err := site.QRSVG(link); err == nil { // fails only for an absurd Host header
 		qrURI = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)) //nolint:gosec // our own SVG
 	}
 	msg := fmt.Sprintf("Hello,\n\nto set up your mail account %s on your iPhone, iPad or Mac, open this link on the device in Safari and follow the steps:\n\n%s\n\nThe link works until %s and can be used %d times. You will be asked for your mail password while installing; we never ask for it.\n",
@@ -247,7 +249,7 @@ type detailView struct {
 	Active bool
 }
 
-func (s *Server) linkFromPath(c echo.Context) (store.Link, error) {
+func (s *Desk) linkFromPath(c echo.Context) (store.Link, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
 		return store.Link{}, echo.ErrNotFound
@@ -261,7 +263,7 @@ func (s *Server) linkFromPath(c echo.Context) (store.Link, error) {
 
 // linkWithEvents is the link of the :id path parameter and its audit
 // trail.
-func (s *Server) linkWithEvents(c echo.Context) (store.Link, []store.Event, error) {
+func (s *Desk) linkWithEvents(c echo.Context) (store.Link, []store.Event, error) {
 	l, err := s.linkFromPath(c)
 	if err != nil {
 		return l, nil, err
@@ -270,8 +272,8 @@ func (s *Server) linkWithEvents(c echo.Context) (store.Link, []store.Event, erro
 	return l, events, err
 }
 
-// showLink serves GET /admin/links/:id: the link and its audit trail.
-func (s *Server) showLink(c echo.Context) error {
+// ShowLink serves GET /admin/links/:id: the link and its audit trail.
+func (s *Desk) ShowLink(c echo.Context) error {
 	l, events, err := s.linkWithEvents(c)
 	if err != nil {
 		return err
@@ -283,8 +285,8 @@ func (s *Server) showLink(c echo.Context) error {
 	return s.renderAdmin(c, http.StatusOK, "admin_link.html", data)
 }
 
-// revokeLink serves POST /admin/links/:id/revoke.
-func (s *Server) revokeLink(c echo.Context) error {
+// RevokeLink serves POST /admin/links/:id/revoke.
+func (s *Desk) RevokeLink(c echo.Context) error {
 	l, err := s.linkFromPath(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package helpdesk
 
 import (
 	"bytes"
@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // adminPage is what the helpdesk templates get.
@@ -27,9 +27,9 @@ type adminPage struct {
 	Data    any
 }
 
-func (s *Server) adminPage(c echo.Context, title string) *adminPage {
+func (s *Desk) adminPage(c echo.Context, title string) *adminPage {
 	a := currentAgent(c)
-	return &adminPage{Title: title, Service: s.brand.service, Asset: s.assetTag, Agent: a.Name, CSRF: a.CSRF}
+	return &adminPage{Title: title, Service: s.service, Asset: s.assetTag, Agent: a.Name, CSRF: a.CSRF}
 }
 
 // maxNextLen bounds the post-sign-in target echoed into the sign-in
@@ -45,9 +45,9 @@ func safeNext(next string) string {
 	return next
 }
 
-// showLogin serves GET /admin/login. The form carries a token that must
+// ShowLogin serves GET /admin/login. The form carries a token that must
 // match a cookie (double submit), so another site cannot sign a browser in.
-func (s *Server) showLogin(c echo.Context) error {
+func (s *Desk) ShowLogin(c echo.Context) error {
 	if a, err := s.authenticate(c); err == nil && a != nil {
 		return c.Redirect(http.StatusSeeOther, "/admin")
 	}
@@ -56,7 +56,7 @@ func (s *Server) showLogin(c echo.Context) error {
 
 // renderLogin shows the sign-in form with a fresh login CSRF token, the
 // name typed (cut to the longest a name can be) and message.
-func (s *Server) renderLogin(c echo.Context, status int, name, message string) error {
+func (s *Desk) renderLogin(c echo.Context, status int, name, message string) error {
 	token, _, err := store.NewToken()
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Server) renderLogin(c echo.Context, status int, name, message string) e
 	data := s.adminPage(c, "Helpdesk sign-in")
 	data.CSRF = token
 	data.Error = message
-	data.Name = cutUTF8(strings.ToValidUTF8(name, "\uFFFD"), maxNameEcho)
+	data.Name = site.CutUTF8(strings.ToValidUTF8(name, "\uFFFD"), maxNameEcho)
 	data.Next = safeNext(c.QueryParam("next"))
 	if c.Request().Method == http.MethodPost {
 		data.Next = safeNext(postField(c, "next"))
@@ -77,19 +77,8 @@ func (s *Server) renderLogin(c echo.Context, status int, name, message string) e
 // longer one.
 const maxNameEcho = 64
 
-// cutUTF8 cuts s to at most n bytes on a character boundary.
-func cutUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// logout serves POST /admin/logout (CSRF-checked by requireAgent).
-func (s *Server) logout(c echo.Context) error {
+// Logout serves POST /admin/logout (CSRF-checked by requireAgent).
+func (s *Desk) Logout(c echo.Context) error {
 	if ck, err := c.Cookie(s.cookieName(c, sessionCookie)); err == nil && ck.Value != "" {
 		if err := db(c).DeleteSession(c.Request().Context(), store.HashToken(ck.Value)); err != nil {
 			return err
@@ -100,7 +89,7 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 // renderAdmin executes a helpdesk template into a buffer, then writes it.
-func (s *Server) renderAdmin(c echo.Context, status int, name string, data *adminPage) error {
+func (s *Desk) renderAdmin(c echo.Context, status int, name string, data *adminPage) error {
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"errors"
@@ -22,30 +22,30 @@ var exactErrors = []struct{ prefix, key string }{
 	{"unknown account type", "err.type"},
 }
 
-// localError is the message for err (nil when only its public message msg
+// LocalError is the message for err (nil when only its public message msg
 // is known) in the language of ms.
-func localError(ms messages, err error, msg, field string) fieldError {
+func LocalError(ms Messages, err error, msg, field string) FieldError {
 	if ms.lang == "en" {
-		return fieldError{Text: sentence(msg)}
+		return FieldError{Text: Sentence(msg)}
 	}
 	if err != nil {
 		if t, ok := providerError(ms, err); ok {
-			return fieldError{Text: t}
+			return FieldError{Text: t}
 		}
 	}
 	for _, e := range exactErrors {
 		if strings.HasPrefix(msg, e.prefix) {
-			return fieldError{Text: ms.T(e.key)}
+			return FieldError{Text: ms.T(e.key)}
 		}
 	}
 	key := "err.field." + field
 	if _, ok := ms.en[key]; !ok {
 		key = "error.other_text"
 	}
-	return fieldError{Text: ms.T(key), Detail: sentence(msg)}
+	return FieldError{Text: ms.T(key), Detail: Sentence(msg)}
 }
 
-func providerError(ms messages, err error) (string, bool) {
+func providerError(ms Messages, err error) (string, bool) {
 	var (
 		notFound *provider.NotFoundError
 		oauth    *provider.OAuthOnlyError
@@ -69,7 +69,7 @@ func providerError(ms messages, err error) (string, bool) {
 	return "", false
 }
 
-func serverTypeName(ms messages, typ string) string {
+func serverTypeName(ms Messages, typ string) string {
 	switch typ {
 	case "imap":
 		return "IMAP"
@@ -79,4 +79,21 @@ func serverTypeName(ms messages, typ string) string {
 		return ms.T("err.smtp")
 	}
 	return typ
+}
+
+// FieldError is an error message shown by a form field. Detail is the
+// English text of a message the catalog has no translation for.
+type FieldError struct {
+	Text   string
+	Detail string
+}
+
+// ErrorKeys are the catalog keys of the English input messages that
+// LocalError translates, so that a test can check that they exist.
+func ErrorKeys() []string {
+	keys := make([]string, len(exactErrors))
+	for i, e := range exactErrors {
+		keys[i] = e.key
+	}
+	return keys
 }

@@ -1,4 +1,8 @@
-package web
+// Package site is what the public pages and the helpdesk share: the
+// message catalogs and the choice of language, the public side of errors,
+// the trust in proxies, and rendering a page. Both web and web/helpdesk
+// import it; it imports neither.
+package site
 
 import (
 	"embed"
@@ -26,25 +30,27 @@ import (
 //go:embed messages/*.json
 var messageFiles embed.FS
 
-// languages are the supported languages, the default first.
-var languages = []language.Tag{language.English, language.German, language.French}
+// Languages are the supported languages, the default first.
+var Languages = []language.Tag{language.English, language.German, language.French}
 
-var langMatcher = language.NewMatcher(languages)
+var langMatcher = language.NewMatcher(Languages)
 
-// catalog maps a language's base code ("en") to its messages.
-type catalog map[string]map[string]string
+// Catalog maps a language's base code ("en") to its messages.
+type Catalog map[string]map[string]string
 
-func loadCatalog() (catalog, error) {
-	cat := catalog{}
-	for _, tag := range languages {
+// LoadCatalog reads the embedded catalogs and checks that every language
+// has every English key.
+func LoadCatalog() (Catalog, error) {
+	cat := Catalog{}
+	for _, tag := range Languages {
 		code := tag.String()
 		b, err := messageFiles.ReadFile(path.Join("messages", code+".json"))
 		if err != nil {
-			return nil, fmt.Errorf("web: messages for %s: %w", code, err)
+			return nil, fmt.Errorf("site: messages for %s: %w", code, err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("web: messages/%s.json: %w", code, err)
+			return nil, fmt.Errorf("site: messages/%s.json: %w", code, err)
 		}
 		cat[code] = m
 	}
@@ -65,19 +71,19 @@ func loadCatalog() (catalog, error) {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return nil, fmt.Errorf("web: message catalog incomplete: %s", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("site: message catalog incomplete: %s", strings.Join(missing, ", "))
 	}
 	return cat, nil
 }
 
-// chooseLanguage picks the page language: a supported ?lang= wins, then
+// ChooseLanguage picks the page language: a supported ?lang= wins, then
 // the best match for Accept-Language, then English. explicit reports a
 // ?lang= choice, which links between pages then carry along.
-func chooseLanguage(c echo.Context) (code string, explicit bool) {
+func ChooseLanguage(c echo.Context) (code string, explicit bool) {
 	if q := c.QueryParam("lang"); q != "" {
 		if tag, err := language.Parse(q); err == nil {
 			if _, idx, conf := langMatcher.Match(tag); conf >= language.High {
-				return baseCode(idx), true
+				return BaseCode(idx), true
 			}
 		}
 	}
@@ -89,27 +95,30 @@ func chooseLanguage(c echo.Context) (code string, explicit bool) {
 	if conf == language.No {
 		return "en", false
 	}
-	return baseCode(idx), false
+	return BaseCode(idx), false
 }
 
-func baseCode(idx int) string { return languages[idx].String() }
+// BaseCode is the code ("de") of Languages[idx].
+func BaseCode(idx int) string { return Languages[idx].String() }
 
-// messages is one language's view of the catalog, used by templates.
-type messages struct {
+// Messages is one language's view of the catalog, used by templates.
+type Messages struct {
 	lang string
 	m    map[string]string
 	en   map[string]string
 }
 
-func (c catalog) forLang(code string) messages {
+// ForLang is the catalog in the language code, or in English when the
+// catalog has no such language.
+func (c Catalog) ForLang(code string) Messages {
 	m, ok := c[code]
 	if !ok {
 		code, m = "en", c["en"]
 	}
-	return messages{lang: code, m: m, en: c["en"]}
+	return Messages{lang: code, m: m, en: c["en"]}
 }
 
-func (ms messages) raw(key string) string {
+func (ms Messages) raw(key string) string {
 	if s, ok := ms.m[key]; ok {
 		return s
 	}
@@ -121,13 +130,13 @@ func (ms messages) raw(key string) string {
 
 // T returns the plain-text message key with its {placeholders} filled
 // from name, value pairs.
-func (ms messages) T(key string, args ...any) string {
+func (ms Messages) T(key string, args ...any) string {
 	return fill(ms.raw(key), args, func(s string) string { return s })
 }
 
 // TH returns a markup message (key ending in _html) with its placeholders
 // filled with escaped values.
-func (ms messages) TH(key string, args ...any) template.HTML {
+func (ms Messages) TH(key string, args ...any) template.HTML {
 	if !strings.HasSuffix(key, "_html") {
 		return template.HTML(template.HTMLEscapeString(ms.T(key, args...)))
 	}
@@ -145,34 +154,15 @@ func fill(msg string, args []any, escape func(string) string) string {
 	return strings.NewReplacer(pairs...).Replace(msg)
 }
 
-// langLink is one entry of the language switcher.
-type langLink struct {
-	Code    string
-	Name    string
-	URL     string
-	Current bool
+// Lang is the language code of ms.
+func (ms Messages) Lang() string { return ms.lang }
+
+// Has reports whether the English catalog has key, which every language
+// then has too.
+func (ms Messages) Has(key string) bool {
+	_, ok := ms.en[key]
+	return ok
 }
 
-// languageNames are each language's own name for itself.
-var languageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français"}
-
-// languageLinks are links to the current page in every language. They
-// carry the page's own parameters only (email, type, name), the first
-// value of each and within the echo bounds (formValues.echoable): the
-// rest of the query is not echoed, three times over, into every page.
-func languageLinks(c echo.Context, current string) []langLink {
-	r := c.Request()
-	p := r.URL.EscapedPath()
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		p = "/" // never a link to another host
-	}
-	f := rawForm(c).echoable()
-	links := make([]langLink, 0, len(languages))
-	for _, tag := range languages {
-		code := tag.String()
-		q := f.values()
-		q.Set("lang", code)
-		links = append(links, langLink{Code: code, Name: languageNames[code], URL: p + "?" + q.Encode(), Current: code == current})
-	}
-	return links
-}
+// LanguageNames are each language's own name for itself.
+var LanguageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français"}
