@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -159,15 +158,8 @@ func (d *pageData) setFieldError(field string, err error, msg string) {
 // render executes a template into a buffer and only then writes it, so a
 // template error becomes a clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data *pageData) error {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Set("Content-Language", data.Lang)
-	h.Add(echo.HeaderVary, "Accept-Language, User-Agent")
-	return c.HTMLBlob(status, buf.Bytes())
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language, User-Agent")
+	return site.Render(c, status, s.pages, name, data, data.Lang)
 }
 
 // showForm serves GET /: the address form, refilled from the query.

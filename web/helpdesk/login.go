@@ -1,8 +1,6 @@
 package helpdesk
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -90,10 +88,5 @@ func (s *Desk) Logout(c echo.Context) error {
 
 // renderAdmin executes a helpdesk template into a buffer, then writes it.
 func (s *Desk) renderAdmin(c echo.Context, status int, name string, data *adminPage) error {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return site.Render(c, status, s.pages, name, data, "")
 }
