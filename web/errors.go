@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,6 +32,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		_ = c.JSON(pe.Status, body)
 		return
+	}
+	if p := c.Request().URL.Path; p == "/admin" || strings.HasPrefix(p, "/admin/") {
+		if err := s.desk.RenderError(c, pe); err == nil {
+			return
+		}
 	}
 	s.renderErrorPage(c, err, pe)
 }

@@ -86,8 +86,8 @@ func TestNameOnHelpdeskLinkForm(t *testing.T) {
 				}
 				return
 			}
-			if rec.Code != http.StatusCreated || len(links) != 1 || links[0].Name != tt.Want {
-				t.Errorf("POST /admin/links: %d, links %+v; want 201 and one link named %q", rec.Code, links, tt.Want)
+			if rec.Code != http.StatusSeeOther || len(links) != 1 || links[0].Name != tt.Want {
+				t.Errorf("POST /admin/links: %d, links %+v; want 303 and one link named %q", rec.Code, links, tt.Want)
 			}
 		})
 	}

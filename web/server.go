@@ -185,7 +185,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
 	s.desk, err = helpdesk.New(helpdesk.Options{Config: cfg.Helpdesk, Logger: s.log, Finder: s.finder, Metrics: s.metrics,
-		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag})
+		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag, Messages: s.messages})
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,14 @@ func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
 	e.GET("/admin/links/:id", d.ShowLink, auth...)
 	e.POST("/admin/links/:id/revoke", d.RevokeLink, auth...)
 	e.GET("/admin/links/:id/audit.csv", d.LinkAuditCSV, auth...)
+	e.POST("/admin/links/:id/code", d.MakeCode, auth...)
+	e.POST("/admin/links/:id/email", d.EmailLink, auth...)
+	e.GET("/admin/audit", d.ShowAudit, auth...)
 	e.GET("/admin/audit.csv", d.AuditCSV, auth...)
+	e.POST("/admin/language", d.SetLanguage, auth...)
+
+	e.GET("/code", s.showCodeForm, limit)
+	e.POST("/code", s.redeemCode, limit, st)
 
 	e.GET("/l/:token", s.showLinkPage, limit, st)
 	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)

@@ -2,9 +2,11 @@ package helpdesk
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -77,7 +79,7 @@ func (s *Desk) AuditCSV(c echo.Context) error {
 	if d := c.QueryParam("days"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 1 || n > 3650 {
-			return echo.NewHTTPError(http.StatusBadRequest, "days must be a whole number from 1 to 3650")
+			return &site.KeyedError{Status: http.StatusBadRequest, Key: "hd.err_days_export", Message: "days must be a whole number from 1 to 3650"}
 		}
 		since = s.now().AddDate(0, 0, -n)
 	}
@@ -97,21 +99,32 @@ func (s *Desk) AuditCSV(c echo.Context) error {
 	return sendCSV(c, "audit-"+s.now().UTC().Format("2006-01-02")+".csv", buf.Bytes())
 }
 
-// bulkView reports a rejected upload.
+// bulkView reports an upload: the problems of a rejected one, or the
+// links a good one made, with them as a CSV file to download.
 type bulkView struct {
 	Problems []string
+	Made     []madeLink
+	CSV      template.URL
+	CSVName  string
+}
+
+// madeLink is a link of a good upload, with its address.
+type madeLink struct {
+	Link store.Link
+	URL  string
 }
 
 // BulkLinks serves POST /admin/links/bulk: a CSV of email,name,type in,
 // a CSV of links out. Any bad row rejects the whole file, reported by line
 // number, and nothing is kept.
 func (s *Desk) BulkLinks(c echo.Context) error {
+	ms := s.messages.ForLang(s.language(c))
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.renderBulkProblems(c, []string{"Choose a CSV file to upload."})
+		return s.renderBulkProblems(c, []string{ms.T("hd.bulk_no_file")})
 	}
 	if fh.Size > maxBulkBytes {
-		return s.renderBulkProblems(c, []string{fmt.Sprintf("The file is larger than %d KiB.", maxBulkBytes>>10)})
+		return s.renderBulkProblems(c, []string{ms.T("hd.bulk_too_large", "kib", maxBulkBytes>>10)})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -120,14 +133,14 @@ func (s *Desk) BulkLinks(c echo.Context) error {
 	defer f.Close()
 	days, downloads := c.FormValue("days"), c.FormValue("downloads")
 	if _, err := parseLinkForm(linkForm{Email: "check@example.com", Days: days, Downloads: downloads}); err != nil {
-		return s.renderBulkProblems(c, []string{site.Sentence(site.Classify(err).Message)})
+		return s.renderBulkProblems(c, []string{s.fieldMessage(c, err, site.Classify(err))})
 	}
 	// Staff's uploads look new domains up one after another, under
 	// discovery's global bound, not the per-client budget meant for
 	// visitors: a file of a hundred customers' domains is legitimate.
 	r := c.Request()
 	c.SetRequest(r.WithContext(discover.WithClient(r.Context(), "")))
-	reqs, problems := s.readBulk(c, io.LimitReader(f, maxBulkBytes), days, downloads)
+	reqs, problems := s.readBulk(c, ms, io.LimitReader(f, maxBulkBytes), days, downloads)
 	if err := r.Context().Err(); err != nil {
 		return fmt.Errorf("bulk upload stopped after %d rows: the client went away: %w", len(reqs)+len(problems), err)
 	}
@@ -152,22 +165,30 @@ func (s *Desk) BulkLinks(c echo.Context) error {
 		return err
 	}
 	s.log.Info("helpdesk links created in bulk", "user", a.Name, "count", len(created))
+	v := &bulkView{CSVName: "links-" + now.UTC().Format("2006-01-02-150405") + ".csv"}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"email", "name", "type", "link", "expires", "downloads"})
 	for i, l := range created {
-		_ = w.Write([]string{csvCell(l.Email), csvCell(l.Name), l.Type, site.AbsoluteURL(c, "/l/"+tokens[i], nil),
+		link := site.AbsoluteURL(c, "/l/"+tokens[i], nil)
+		v.Made = append(v.Made, madeLink{Link: l, URL: link})
+		_ = w.Write([]string{csvCell(l.Email), csvCell(l.Name), l.Type, link,
 			l.ExpiresAt.UTC().Format(time.RFC3339), strconv.Itoa(l.MaxDownloads)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return sendCSV(c, "links-"+now.UTC().Format("2006-01-02-150405")+".csv", buf.Bytes())
+	// The tokens are known only now, so the file travels in the page, as
+	// a data: URL the browser saves (download attribute).
+	v.CSV = template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) //nolint:gosec // our own CSV
+	data := s.adminPage(c, "hd.bulk_made", "count", len(created))
+	data.Data = v
+	return s.renderAdmin(c, http.StatusCreated, "admin_bulk.html", data)
 }
 
 // readBulk parses and checks every row; problems name the line.
-func (s *Desk) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]linkRequest, []string) {
+func (s *Desk) readBulk(c echo.Context, ms site.Messages, r io.Reader, days, downloads string) ([]linkRequest, []string) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -188,7 +209,7 @@ func (s *Desk) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]
 				line = pe.Line
 				err = pe.Err
 			}
-			problems = append(problems, fmt.Sprintf("Line %d: not valid CSV (%v).", line, err))
+			problems = append(problems, ms.T("hd.bulk_line", "line", line, "problem", ms.T("hd.bulk_not_csv", "error", err)))
 			break
 		}
 		line, _ := cr.FieldPos(0)
@@ -199,7 +220,7 @@ func (s *Desk) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]
 			continue // the header row
 		}
 		if len(rec) > 3 {
-			problems = append(problems, fmt.Sprintf("Line %d: %d columns; want email,name,type.", line, len(rec)))
+			problems = append(problems, ms.T("hd.bulk_line", "line", line, "problem", ms.T("hd.bulk_columns", "n", len(rec))))
 			continue
 		}
 		rec = append(rec, "", "")[:3]
@@ -207,26 +228,26 @@ func (s *Desk) readBulk(c echo.Context, r io.Reader, days, downloads string) ([]
 		if err != nil {
 			pe := site.Classify(err)
 			if pe.Status >= 500 {
-				problems = append(problems, fmt.Sprintf("Line %d: the settings could not be checked; try again.", line))
+				problems = append(problems, ms.T("hd.bulk_line", "line", line, "problem", ms.T("hd.bulk_unchecked")))
 			} else {
-				problems = append(problems, fmt.Sprintf("Line %d: %s", line, site.Sentence(pe.Message)))
+				problems = append(problems, ms.T("hd.bulk_line", "line", line, "problem", s.fieldMessage(c, err, pe)))
 			}
 			continue
 		}
 		reqs = append(reqs, req)
 		if len(reqs)+len(problems) > maxBulkRows {
-			problems = append(problems, fmt.Sprintf("Line %d: more than %d rows; split the file.", line, maxBulkRows))
+			problems = append(problems, ms.T("hd.bulk_line", "line", line, "problem", ms.T("hd.bulk_too_many", "max", maxBulkRows)))
 			break
 		}
 	}
 	if len(reqs) == 0 && len(problems) == 0 {
-		problems = append(problems, "The file has no rows.")
+		problems = append(problems, ms.T("hd.bulk_empty"))
 	}
 	return reqs, problems
 }
 
 func (s *Desk) renderBulkProblems(c echo.Context, problems []string) error {
-	data := s.adminPage(c, "Upload rejected")
+	data := s.adminPage(c, "hd.bulk_rejected")
 	data.Data = &bulkView{Problems: problems}
 	return s.renderAdmin(c, http.StatusUnprocessableEntity, "admin_bulk.html", data)
 }

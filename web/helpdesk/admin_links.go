@@ -1,10 +1,8 @@
 package helpdesk
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,12 +26,13 @@ type linkForm struct {
 	Type      string
 	Days      string
 	Downloads string
+	Lang      string // the customer's language, for the message
 }
 
 // display is f fit to show again in a page, which declares UTF-8.
 func (f linkForm) display() linkForm {
 	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-	return linkForm{Email: fix(f.Email), Name: fix(f.Name), Type: fix(f.Type), Days: fix(f.Days), Downloads: fix(f.Downloads)}
+	return linkForm{Email: fix(f.Email), Name: fix(f.Name), Type: fix(f.Type), Days: fix(f.Days), Downloads: fix(f.Downloads), Lang: f.Lang}
 }
 
 // linkRequest is a validated new-link form.
@@ -97,7 +96,8 @@ type linkRow struct {
 // ShowLinks serves GET /admin: the new-link form and the links, searched
 // by address, agent and state.
 func (s *Desk) ShowLinks(c echo.Context) error {
-	return s.renderLinks(c, http.StatusOK, linkForm{Type: "imap", Days: strconv.Itoa(DefaultLinkDays), Downloads: strconv.Itoa(DefaultLinkDownloads)}, nil)
+	return s.renderLinks(c, http.StatusOK, linkForm{Type: "imap", Days: strconv.Itoa(DefaultLinkDays), Downloads: strconv.Itoa(DefaultLinkDownloads),
+		Lang: s.language(c)}, nil)
 }
 
 func (s *Desk) renderLinks(c echo.Context, status int, form linkForm, errs map[string]string) error {
@@ -109,7 +109,7 @@ func (s *Desk) renderLinks(c echo.Context, status int, form linkForm, errs map[s
 	if st := q.Get("state"); st != "" {
 		state, err := store.ParseLinkState(st)
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "Unknown state: choose active, expired, revoked or used up.")
+			return &site.KeyedError{Status: http.StatusBadRequest, Key: "hd.err_state", Message: "Unknown state: choose active, expired, revoked or used up."}
 		}
 		f.State = state
 	}
@@ -130,7 +130,7 @@ func (s *Desk) renderLinks(c echo.Context, status int, form linkForm, errs map[s
 	for _, l := range links {
 		v.Links = append(v.Links, linkRow{Link: l, State: l.State(now).String()})
 	}
-	data := s.adminPage(c, "Profile links")
+	data := s.adminPage(c, "hd.links_heading")
 	data.Data = v
 	return s.renderAdmin(c, status, "admin_links.html", data)
 }
@@ -159,27 +159,19 @@ func trimLen(s string, n int) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-// createdView is the page shown once after a link is made: the only time
-// its token is known, since the store keeps only a hash.
-type createdView struct {
-	Link    store.Link
-	URL     string
-	QR      template.URL
-	MailTo  template.URL
-	Message string
-}
-
-// CreateLink serves POST /admin/links.
+// CreateLink serves POST /admin/links: the link is made, its token kept
+// for this browser (newlink.go), and the answer is a redirect to the
+// link's page, so that a reload makes no second link.
 func (s *Desk) CreateLink(c echo.Context) error {
-	form := linkForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Type: c.FormValue("type"),
-		Days: c.FormValue("days"), Downloads: c.FormValue("downloads")}
+	form := linkForm{Email: postField(c, "email"), Name: postField(c, "name"), Type: postField(c, "type"),
+		Days: postField(c, "days"), Downloads: postField(c, "downloads"), Lang: customerLang(postField(c, "customer_lang"), s.language(c))}
 	req, err := s.checkLinkForm(c, form)
 	if err != nil {
 		pe := site.Classify(err)
 		if pe.Field == "" || pe.Status >= 500 {
 			return err
 		}
-		return s.renderLinks(c, pe.Status, form, map[string]string{pe.Field: site.Sentence(pe.Message)})
+		return s.renderLinks(c, pe.Status, form, map[string]string{pe.Field: s.fieldMessage(c, err, pe)})
 	}
 	a := currentAgent(c)
 	token, hash, err := store.NewToken()
@@ -195,13 +187,35 @@ func (s *Desk) CreateLink(c echo.Context) error {
 		return err
 	}
 	s.log.Info("helpdesk link created", "user", a.Name, "link_id", l.ID)
-	v, err := s.createdView(c, l, token)
-	if err != nil {
+	if err := s.rememberNewLink(c, newLink{ID: l.ID, Token: token, Lang: form.Lang}); err != nil {
 		return err
 	}
-	data := s.adminPage(c, "Link created")
-	data.Data = v
-	return s.renderAdmin(c, http.StatusCreated, "admin_created.html", data)
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/links/%d", l.ID))
+}
+
+// customerLang is lang when the catalogs have it, else def.
+func customerLang(lang, def string) string {
+	if _, ok := site.LanguageNames[lang]; ok {
+		return lang
+	}
+	return def
+}
+
+// fieldMessage is the message by a form field for err, in the agent's
+// language.
+func (s *Desk) fieldMessage(c echo.Context, err error, pe site.PublicError) string {
+	ms := s.messages.ForLang(s.language(c))
+	switch pe.Field {
+	case "days":
+		return ms.T("hd.err_days", "max", maxLinkDays)
+	case "downloads":
+		return ms.T("hd.err_downloads", "max", maxLinkDownloads)
+	}
+	fe := site.LocalError(ms, err, pe.Message, pe.Field)
+	if fe.Detail != "" {
+		return fe.Text + " (" + fe.Detail + ")"
+	}
+	return fe.Text
 }
 
 // checkLinkForm validates the form and that a profile can be made for the
@@ -217,36 +231,11 @@ func (s *Desk) checkLinkForm(c echo.Context, form linkForm) (linkRequest, error)
 	return req, nil
 }
 
-func (s *Desk) createdView(c echo.Context, l store.Link, token string) (*createdView, error) {
-	link := site.AbsoluteURL(c, "/l/"+token, nil)
-	var qrURI template.URL
-	if svg, err := site.QRSVG(link); err == nil { // fails only for an absurd Host header
-		qrURI = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)) //nolint:gosec // our own SVG
-	}
-	msg := fmt.Sprintf("Hello,\n\nto set up your mail account %s on your iPhone, iPad or Mac, open this link on the device in Safari and follow the steps:\n\n%s\n\nThe link works until %s and can be used %d times. You will be asked for your mail password while installing; we never ask for it.\n",
-		l.Email, link, l.ExpiresAt.UTC().Format("2 January 2006 15:04 MST"), l.MaxDownloads)
-	return &createdView{
-		Link:    l,
-		URL:     link,
-		QR:      qrURI,
-		MailTo:  template.URL(mailtoURL(l.Email, "Set up your mail on your iPhone, iPad or Mac", msg)), //nolint:gosec // escaped in mailtoURL
-		Message: msg,
-	}, nil
-}
-
 // mailtoURL builds an RFC 6068 mailto: URL. Spaces must be %20 there, not
 // the + of form encoding.
 func mailtoURL(to, subject, body string) string {
 	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 	return "mailto:" + esc(to) + "?subject=" + esc(subject) + "&body=" + esc(body)
-}
-
-// detailView is a link's page.
-type detailView struct {
-	Link   store.Link
-	State  string
-	Events []store.Event
-	Active bool
 }
 
 func (s *Desk) linkFromPath(c echo.Context) (store.Link, error) {
@@ -270,19 +259,6 @@ func (s *Desk) linkWithEvents(c echo.Context) (store.Link, []store.Event, error)
 	}
 	events, err := db(c).Events(c.Request().Context(), l.ID)
 	return l, events, err
-}
-
-// ShowLink serves GET /admin/links/:id: the link and its audit trail.
-func (s *Desk) ShowLink(c echo.Context) error {
-	l, events, err := s.linkWithEvents(c)
-	if err != nil {
-		return err
-	}
-	st := l.State(s.now())
-	data := s.adminPage(c, "Link for "+l.Email)
-	data.Data = &detailView{Link: l, State: st.String(), Events: events, Active: st == store.LinkActive}
-	data.Flash = c.QueryParam("done")
-	return s.renderAdmin(c, http.StatusOK, "admin_link.html", data)
 }
 
 // RevokeLink serves POST /admin/links/:id/revoke.

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // The cookies' names over plain HTTP; over TLS they carry the __Host-
@@ -30,6 +32,7 @@ const (
 type agent struct {
 	Name string
 	CSRF string
+	Lang string // the language the agent chose; "" for the browser's
 }
 
 // currentAgent is the agent requireAgent put in the context.
@@ -100,14 +103,20 @@ func (s *Desk) RequireAgent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if a == nil {
 			if c.Request().Method != http.MethodGet {
-				return echo.NewHTTPError(http.StatusForbidden, "Your session has ended. Sign in again.")
+				return &site.KeyedError{Status: http.StatusForbidden, Key: "hd.err_session", Message: "Your session has ended. Sign in again."}
 			}
 			target := "/admin/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 			return c.Redirect(http.StatusSeeOther, target)
 		}
 		if c.Request().Method == http.MethodPost && !tokensEqual(postField(c, csrfField), a.CSRF) {
-			return echo.NewHTTPError(http.StatusForbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
+			return &site.KeyedError{Status: http.StatusForbidden, Key: "hd.err_csrf",
+				Message: "The form has expired or did not come from this site. Go back, reload the page and try again."}
 		}
+		lang, err := db(c).AgentLanguage(c.Request().Context(), a.Name)
+		if err != nil {
+			return err
+		}
+		a.Lang = lang
 		c.Set(ctxAgent, *a)
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		return next(c)
@@ -121,7 +130,8 @@ func (s *Desk) authenticate(c echo.Context) (*agent, error) {
 	if s.helpdesk.AuthHeader != "" && s.trust.FromTrustedProxy(r) {
 		if name := strings.TrimSpace(r.Header.Get(s.helpdesk.AuthHeader)); name != "" {
 			if err := store.ValidateUserName(name); err != nil {
-				return nil, echo.NewHTTPError(http.StatusForbidden, "The sign-in proxy sent a user name this service cannot use.").WithInternal(err)
+				return nil, fmt.Errorf("%w: %w", &site.KeyedError{Status: http.StatusForbidden, Key: "hd.err_sso_name",
+					Message: "The sign-in proxy sent a user name this service cannot use."}, err)
 			}
 			return &agent{Name: name, CSRF: s.headerCSRF(name)}, nil
 		}

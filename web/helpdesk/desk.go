@@ -42,6 +42,8 @@ type Options struct {
 	Service string
 	// Asset is the version tag of the static assets.
 	Asset string
+	// Messages are the catalogs the public pages use too.
+	Messages site.Catalog
 }
 
 // Desk is the helpdesk: its handlers and middleware.
@@ -57,6 +59,8 @@ type Desk struct {
 	pages    *template.Template
 	service  string
 	assetTag string
+	messages site.Catalog
+	mailer   Mailer
 }
 
 //go:embed templates/*.html
@@ -65,8 +69,8 @@ var templateFiles embed.FS
 // New makes the helpdesk. Its templates are parsed here, so a broken one
 // stops the program at start-up.
 func New(o Options) (*Desk, error) {
-	if o.Logger == nil || o.Finder == nil || o.Metrics == nil || o.Now == nil {
-		return nil, errors.New("helpdesk: logger, finder, metrics and clock are required")
+	if o.Logger == nil || o.Finder == nil || o.Metrics == nil || o.Now == nil || o.Messages == nil {
+		return nil, errors.New("helpdesk: logger, finder, metrics, clock and messages are required")
 	}
 	pages, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
@@ -82,6 +86,8 @@ func New(o Options) (*Desk, error) {
 		pages:    pages,
 		service:  o.Service,
 		assetTag: o.Asset,
+		messages: o.Messages,
+		mailer:   o.Mail.Mailer,
 	}
 	s.signIns = newSourceLimiter(s.now)
 	s.hashes = newHashGate(o.SignInConcurrency, store.HashMemory(), o.HashingMemory)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // countNothing is the Metrics of a Desk tested on its own, without the
@@ -25,7 +26,11 @@ func newTestDesk(t testing.TB) *Desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Finder: cat, Metrics: countNothing{}, Now: timetest.Fixed})
+	msgs, err := site.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Finder: cat, Metrics: countNothing{}, Now: timetest.Fixed, Messages: msgs})
 	if err != nil {
 		t.Fatal(err)
 	}

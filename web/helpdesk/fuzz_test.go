@@ -30,7 +30,7 @@ func FuzzReadBulk(f *testing.F) {
 	e := echo.New()
 	f.Fuzz(func(t *testing.T, data []byte, days, downloads string) {
 		c := e.NewContext(httptest.NewRequest(http.MethodPost, "/admin/links/bulk", nil), httptest.NewRecorder())
-		reqs, problems := s.readBulk(c, bytes.NewReader(data), days, downloads)
+		reqs, problems := s.readBulk(c, s.messages.ForLang("en"), bytes.NewReader(data), days, downloads)
 		if len(reqs) == 0 && len(problems) == 0 {
 			t.Fatal("readBulk() = no rows and no problems")
 		}

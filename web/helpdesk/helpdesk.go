@@ -46,6 +46,27 @@ type Links interface {
 	RecordDownload(ctx context.Context, hash []byte, now time.Time, e store.Event) (store.Link, error)
 	Events(ctx context.Context, linkID int64) ([]store.Event, error)
 	AllEvents(ctx context.Context, since time.Time, fn func(store.Event, store.Link) error) error
+	AuditPage(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
+}
+
+// Agents keeps what each agent chose for themselves; *store.Store
+// satisfies it.
+type Agents interface {
+	AgentLanguage(ctx context.Context, name string) (string, error)
+	SetAgentLanguage(ctx context.Context, name, lang string, now time.Time) error
+}
+
+// Codes keeps the short codes of links; *store.Store satisfies it.
+type Codes interface {
+	CreateCode(ctx context.Context, c store.Code) error
+	RedeemCode(ctx context.Context, mac []byte, now time.Time, e store.Event) (store.Code, error)
+	ReserveCodeAttempt(ctx context.Context, source string, now time.Time, lim store.CodeLimits) error
+}
+
+// Emails records the links sent by email; *store.Store satisfies it.
+type Emails interface {
+	BeginEmail(ctx context.Context, linkID int64, agent, recipient string, now time.Time, lim store.EmailLimits) (int64, error)
+	FinishEmail(ctx context.Context, eventID int64, sent bool, detail string) error
 }
 
 // Store is the store behind the helpdesk area and its links.
@@ -53,6 +74,9 @@ type Store interface {
 	Accounts
 	Sessions
 	Links
+	Agents
+	Codes
+	Emails
 }
 
 // Config configures the helpdesk area. With a nil Store the area
@@ -85,6 +109,9 @@ type Config struct {
 	// the soft memory limit only while hashes run: the public pages keep
 	// the limit they had without a helpdesk.
 	HashingMemory func(bytes int64)
+	// Mail sends links by email; with a nil Mailer the helpdesk offers
+	// only a mailto: link.
+	Mail MailConfig
 	// SignInLimits is the sign-in throttle; the zero value is
 	// DefaultSignInLimits, the README's. Tests make it smaller.
 	SignInLimits store.SignInLimits

@@ -11,25 +11,6 @@ import (
 	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
-// adminPage is what the helpdesk templates get.
-type adminPage struct {
-	Title   string
-	Service string
-	Asset   string
-	Agent   string
-	CSRF    string
-	Flash   string
-	Error   string
-	Next    string
-	Name    string
-	Data    any
-}
-
-func (s *Desk) adminPage(c echo.Context, title string) *adminPage {
-	a := currentAgent(c)
-	return &adminPage{Title: title, Service: s.service, Asset: s.assetTag, Agent: a.Name, CSRF: a.CSRF}
-}
-
 // maxNextLen bounds the post-sign-in target echoed into the sign-in
 // page: a helpdesk URL with its search is far shorter.
 const maxNextLen = 2048
@@ -54,15 +35,17 @@ func (s *Desk) ShowLogin(c echo.Context) error {
 
 // renderLogin shows the sign-in form with a fresh login CSRF token, the
 // name typed (cut to the longest a name can be) and message.
-func (s *Desk) renderLogin(c echo.Context, status int, name, message string) error {
+func (s *Desk) renderLogin(c echo.Context, status int, name, message string, args ...any) error {
 	token, _, err := store.NewToken()
 	if err != nil {
 		return err
 	}
 	s.setCookie(c, loginCSRFCookie, token, time.Hour)
-	data := s.adminPage(c, "Helpdesk sign-in")
+	data := s.adminPage(c, "hd.signin_title")
 	data.CSRF = token
-	data.Error = message
+	if message != "" {
+		data.Error = data.T(message, args...)
+	}
 	data.Name = site.CutUTF8(strings.ToValidUTF8(name, "\uFFFD"), maxNameEcho)
 	data.Next = safeNext(c.QueryParam("next"))
 	if c.Request().Method == http.MethodPost {

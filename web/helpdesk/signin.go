@@ -15,16 +15,18 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // The sign-in form's answers. The same for a name no account has, a wrong
 // password and a throttled name, so they do not tell which names exist.
+// They are catalog keys.
 const (
-	msgWrong     = "Wrong user name or password."
-	msgBadName   = "That is not a user name: user names are 1 to 64 characters, without control characters."
-	msgLongPass  = "That password is too long: passwords are at most 1024 characters."
-	msgBusy      = "The helpdesk is busy signing others in. Try again in a moment."
-	msgThrottled = "Too many sign-in attempts. Try again in %s."
+	msgWrong     = "hd.signin_wrong"
+	msgBadName   = "hd.signin_bad_name"
+	msgLongPass  = "hd.signin_long_password"
+	msgBusy      = "hd.signin_busy"
+	msgThrottled = "hd.signin_throttled"
 )
 
 // busyRetryAfter is the Retry-After of a sign-in refused because the
@@ -42,7 +44,7 @@ const busyRetryAfter = time.Second
 func (s *Desk) Login(c echo.Context) error {
 	ck, err := c.Cookie(s.cookieName(c, loginCSRFCookie))
 	if err != nil || !tokensEqual(postField(c, csrfField), ck.Value) {
-		return echo.NewHTTPError(http.StatusForbidden, "The sign-in form has expired. Reload the page and try again.")
+		return &site.KeyedError{Status: http.StatusForbidden, Key: "hd.err_login_form", Message: "The sign-in form has expired. Reload the page and try again."}
 	}
 	name := strings.TrimSpace(postField(c, "name"))
 	password := postField(c, "password")
@@ -216,7 +218,8 @@ func (s *Desk) release(c echo.Context, name, src string) {
 // throttled answers a throttled sign-in: 429, retry after wait.
 func (s *Desk) throttled(c echo.Context, name string, wait time.Duration) error {
 	setRetryAfter(c, wait)
-	return s.renderLogin(c, http.StatusTooManyRequests, name, fmt.Sprintf(msgThrottled, waitText(wait)))
+	ms := s.messages.ForLang(s.language(c))
+	return s.renderLogin(c, http.StatusTooManyRequests, name, msgThrottled, "wait", waitText(ms, wait))
 }
 
 // setRetryAfter sets Retry-After to d in whole seconds, rounded up, at
@@ -227,17 +230,17 @@ func setRetryAfter(c echo.Context, d time.Duration) {
 
 func retrySeconds(d time.Duration) int64 { return max(int64(math.Ceil(d.Seconds())), 1) }
 
-// waitText says d in words, rounded up: "a minute", "12 minutes", "24
-// hours".
-func waitText(d time.Duration) string {
+// waitText says d in words in the language of ms, rounded up: "a
+// minute", "12 minutes", "24 hours".
+func waitText(ms site.Messages, d time.Duration) string {
 	m := (retrySeconds(d) + 59) / 60
 	switch {
 	case m <= 1:
-		return "a minute"
+		return ms.T("hd.wait_minute")
 	case m <= 90:
-		return strconv.FormatInt(m, 10) + " minutes"
+		return ms.T("hd.wait_minutes", "n", m)
 	}
-	return strconv.FormatInt((m+59)/60, 10) + " hours"
+	return ms.T("hd.wait_hours", "n", (m+59)/60)
 }
 
 // dummyHash is a hash, with today's parameters, of a random password, to

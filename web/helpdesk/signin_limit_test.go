@@ -83,7 +83,7 @@ func TestWaitText(t *testing.T) {
 		{24 * time.Hour, "24 hours"},
 	}
 	for _, tt := range tests {
-		if got := waitText(tt.d); got != tt.want {
+		if got := waitText(newTestDesk(t).messages.ForLang("en"), tt.d); got != tt.want {
 			t.Errorf("waitText(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}

@@ -29,6 +29,17 @@ type PublicError struct {
 	RetryAfter int
 }
 
+// KeyedError is an error whose public text is in the catalogs, under
+// Key+".title" and Key+".text"; Message is the English text, for JSON
+// clients and the log.
+type KeyedError struct {
+	Status  int
+	Key     string
+	Message string
+}
+
+func (e *KeyedError) Error() string { return e.Message }
+
 // Classify decides the status and public message for err with errors.As, so
 // wrapped errors keep their meaning. Anything unknown is a 500 whose
 // details stay in the log.
@@ -37,8 +48,11 @@ func Classify(err error) PublicError {
 		inputErr *profile.InputError
 		httpErr  *echo.HTTPError
 		busyErr  *discover.BusyError
+		keyed    *KeyedError
 	)
 	switch {
+	case errors.As(err, &keyed):
+		return PublicError{Status: keyed.Status, Message: keyed.Message, Key: keyed.Key}
 	case errors.As(err, &inputErr):
 		return PublicError{Status: http.StatusBadRequest, Message: inputErr.Message, Field: inputErr.Field}
 	case errors.Is(err, provider.ErrNotFound):

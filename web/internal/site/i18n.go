@@ -44,13 +44,24 @@ func LoadCatalog() (Catalog, error) {
 	cat := Catalog{}
 	for _, tag := range Languages {
 		code := tag.String()
-		b, err := messageFiles.ReadFile(path.Join("messages", code+".json"))
-		if err != nil {
-			return nil, fmt.Errorf("site: messages for %s: %w", code, err)
-		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("site: messages/%s.json: %w", code, err)
+		// Each language's catalog is one: the public pages' file and the
+		// helpdesk's, kept apart only so that they change apart.
+		for _, name := range []string{code + ".json", "helpdesk." + code + ".json"} {
+			b, err := messageFiles.ReadFile(path.Join("messages", name))
+			if err != nil {
+				return nil, fmt.Errorf("site: messages for %s: %w", code, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("site: messages/%s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("site: messages/%s: %s is in two files", name, k)
+				}
+				m[k] = v
+			}
 		}
 		cat[code] = m
 	}

@@ -1,7 +1,10 @@
 package site
 
 import (
+	"math"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -32,4 +35,10 @@ func CutUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// RetryAfter is d as a Retry-After value: whole seconds, rounded up, at
+// least one (RFC 9110 §10.2.3).
+func RetryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(int64(math.Ceil(d.Seconds())), 1), 10)
 }
