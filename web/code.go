@@ -44,4 +44,3 @@ func (s *Server) codeFormError(c echo.Context, status int, key string) error {
 	data.fieldErrors = map[string]site.FieldError{"code": {Text: data.T(key)}}
 	return s.render(c, status, "code.html", data)
 }
-
