@@ -184,4 +184,3 @@ func hangingRelay(t *testing.T) string {
 	})
 	return ln.Addr().String()
 }
-
