@@ -118,4 +118,3 @@ func TestShortCodeLimits(t *testing.T) {
 		}
 	}
 }
-
