@@ -6,8 +6,8 @@
   // The agent's time zone, for the times the server writes (mp_tz).
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && document.cookie.indexOf("mp_tz=" + encodeURIComponent(zone)) < 0) {
-      document.cookie = "mp_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax" +
+    if (zone && /^[A-Za-z][A-Za-z0-9_+\/-]*$/.test(zone) && document.cookie.indexOf("mp_tz=" + zone) < 0) {
+      document.cookie = "mp_tz=" + zone + "; path=/; max-age=31536000; samesite=lax" +
         (location.protocol === "https:" ? "; secure" : "");
     }
   } catch (e) {

@@ -151,7 +151,20 @@ func (ms Messages) TH(key string, args ...any) template.HTML {
 	if !strings.HasSuffix(key, "_html") {
 		return template.HTML(template.HTMLEscapeString(ms.T(key, args...)))
 	}
-	return template.HTML(fill(ms.raw(key), args, template.HTMLEscapeString)) //nolint:gosec // the catalog is trusted; values are escaped
+	// Values that are markup already (template.HTML, such as a <time>
+	// the page made) go in as they are; the rest are escaped here.
+	vals := make([]any, len(args))
+	for i, a := range args {
+		switch h, ok := a.(template.HTML); {
+		case i%2 == 0:
+			vals[i] = a
+		case ok:
+			vals[i] = string(h)
+		default:
+			vals[i] = template.HTMLEscapeString(fmt.Sprint(a))
+		}
+	}
+	return template.HTML(fill(ms.raw(key), vals, func(s string) string { return s })) //nolint:gosec // the catalog is trusted; values are escaped above
 }
 
 func fill(msg string, args []any, escape func(string) string) string {
