@@ -54,17 +54,7 @@ func (s *Store) AuditPage(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY e.at DESC, e.id DESC"
-	switch {
-	case f.Limit > 0:
-		query += " LIMIT ?"
-		args = append(args, f.Limit)
-	case f.Offset > 0 && s.dialect == SQLite:
-		query += " LIMIT -1"
-	}
-	if f.Offset > 0 {
-		query += " OFFSET ?"
-		args = append(args, f.Offset)
-	}
+	query, args = s.paged(query, args, f.Limit, f.Offset)
 	rows, err := s.rdb.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, s.fail("list audit", err)

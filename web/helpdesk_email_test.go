@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
-	"image/png"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -18,8 +17,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/mailer"
@@ -122,7 +119,7 @@ func TestEmailLink(t *testing.T) {
 	if cid != "<qr@mailprofile>" {
 		t.Errorf("image Content-ID = %q, want <qr@mailprofile>", cid)
 	}
-	if got := decodePNGQR(t, []byte(img)); got != link {
+	if got := decodeQR(t, []byte(img)); got != link {
 		t.Errorf("the QR code in the email = %q, want %q", got, link)
 	}
 	es, err := st.Events(context.Background(), 1)
@@ -186,23 +183,6 @@ func readParts(t *testing.T, contentType string, body io.Reader) map[string]stri
 		}
 	}
 	return out
-}
-
-func decodePNGQR(t *testing.T, b []byte) string {
-	t.Helper()
-	m, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("QR image: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decode QR code: %v", err)
-	}
-	return res.GetText()
 }
 
 // TestEmailLinkFailures: a relay that refuses, one that hangs and a wrong
