@@ -2,9 +2,9 @@ package mailer
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -46,7 +46,7 @@ func ParseURL(raw, password string) (Relay, error) {
 	case scheme == "smtp":
 		r.Port = "587"
 	default:
-		return r, fmt.Errorf("scheme %q: want smtp:// (STARTTLS) or smtps://", scheme)
+		return r, errors.New("want smtp:// (STARTTLS) or smtps://")
 	}
 	at := strings.LastIndexByte(rest, '@')
 	if at < 0 {
@@ -81,7 +81,10 @@ func ParseURL(raw, password string) (Relay, error) {
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host = hostport
-	} else {
+	} else if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return r, errors.New("the port is not a number from 1 to 65535")
+		}
 		r.Port = port
 	}
 	host = strings.Trim(host, "[]")

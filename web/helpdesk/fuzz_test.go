@@ -93,3 +93,23 @@ func FuzzSafeNext(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeCode checks the reading of a typed short code: what it
+// accepts is exactly ten ASCII digits, and a code it made reads back.
+func FuzzNormalizeCode(f *testing.F) {
+	for _, s := range []string{"482 913 0557", "482-913-0557", "4829130557", "48291305570", "４８２９１３０５５７", "482\x00913 0557", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, typed string) {
+		code, ok := normalizeCode(typed)
+		if !ok {
+			return
+		}
+		if len(code) != codeDigits || strings.Trim(code, "0123456789") != "" {
+			t.Fatalf("normalizeCode(%q) = %q, want ten digits", typed, code)
+		}
+		if again, ok := normalizeCode(formatCode(code)); !ok || again != code {
+			t.Fatalf("normalizeCode(formatCode(%q)) = %q, %v", code, again, ok)
+		}
+	})
+}
