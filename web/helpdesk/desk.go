@@ -72,6 +72,11 @@ func New(o Options) (*Desk, error) {
 	if o.Logger == nil || o.Finder == nil || o.Metrics == nil || o.Now == nil || o.Messages == nil {
 		return nil, errors.New("helpdesk: logger, finder, metrics, clock and messages are required")
 	}
+	if o.Store != nil && len(o.Secret) < 16 {
+		// It keys the CSRF tokens of single sign-on, the sealed token of a
+		// new link and the short codes.
+		return nil, errors.New("helpdesk: a secret of at least 16 bytes is required")
+	}
 	pages, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("helpdesk: parse templates: %w", err)
