@@ -184,17 +184,7 @@ func (s *Store) Links(ctx context.Context, f LinkFilter) ([]Link, error) {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY created_at DESC, id DESC"
-	switch {
-	case f.Limit > 0:
-		query += " LIMIT ?"
-		args = append(args, f.Limit)
-	case f.Offset > 0 && s.dialect == SQLite:
-		query += " LIMIT -1" // SQLite has no OFFSET without LIMIT
-	}
-	if f.Offset > 0 {
-		query += " OFFSET ?"
-		args = append(args, f.Offset)
-	}
+	query, args = s.paged(query, args, f.Limit, f.Offset)
 
 	rows, err := s.rdb.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
@@ -215,4 +205,21 @@ func (s *Store) Links(ctx context.Context, f LinkFilter) ([]Link, error) {
 // escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// paged adds LIMIT and OFFSET to query: at most limit rows (0: all),
+// after skipping offset.
+func (s *Store) paged(query string, args []any, limit, offset int) (string, []any) {
+	switch {
+	case limit > 0:
+		query += " LIMIT ?"
+		args = append(args, limit)
+	case offset > 0 && s.dialect == SQLite:
+		query += " LIMIT -1" // SQLite has no OFFSET without LIMIT
+	}
+	if offset > 0 {
+		query += " OFFSET ?"
+		args = append(args, offset)
+	}
+	return query, args
 }

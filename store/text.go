@@ -10,6 +10,8 @@ import (
 const (
 	maxUserAgent = 512
 	maxDevice    = 64
+	maxRecipient = 320
+	maxDetail    = 512
 )
 
 // cleanText makes s storable in both databases (PostgreSQL refuses invalid

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // apiServer is one server in the API's answer.
@@ -85,7 +86,7 @@ func (s *Server) apiSettings(c echo.Context) error {
 	for _, p := range protos {
 		found, err := s.finder.Find(c.Request().Context(), addr, p)
 		if err != nil {
-			if pe := classify(err); pe.Status >= 500 || pe.RetryAfter > 0 {
+			if pe := site.Classify(err); pe.Status >= 500 || pe.RetryAfter > 0 {
 				return err // not about this protocol: about the server, or this client
 			}
 			if firstErr == nil {
@@ -94,7 +95,7 @@ func (s *Server) apiSettings(c echo.Context) error {
 			if out.Unavailable == nil {
 				out.Unavailable = map[string]string{}
 			}
-			out.Unavailable[string(p)] = userMessage(err)
+			out.Unavailable[string(p)] = site.UserMessage(err)
 			continue
 		}
 		out.Provider = found.ProviderName()

@@ -115,7 +115,8 @@ func newBrowser(t *testing.T, modify ...func(*Config)) *browser {
 // test for every request that went to a host other than the server.
 func (b *browser) tab(t *testing.T, dev browserDevice) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx)
+	// Each tab is a browser context of its own: no cookies shared.
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	server, _ := url.Parse(b.server.URL)
 	var (

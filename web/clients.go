@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/clientconf"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // Catalog is the operator's catalog, which the documents for other mail
@@ -131,7 +132,7 @@ func formatCode(err error) string {
 
 // shapeWriter writes an error response in one format's shape, from the
 // classified error and the error itself (for formatCode).
-type shapeWriter func(c echo.Context, pe publicError, err error) error
+type shapeWriter func(c echo.Context, pe site.PublicError, err error) error
 
 // inShape answers the errors of a route, its rate limit's included, in
 // write's shape instead of the pages' HTML: a client that asked for XML
@@ -148,7 +149,7 @@ func (s *Server) inShape(write shapeWriter) echo.MiddlewareFunc {
 			if err == nil || c.Response().Committed {
 				return err
 			}
-			pe := classify(err)
+			pe := site.Classify(err)
 			s.logError(c, err, pe)
 			c.Response().Header().Set(echo.HeaderCacheControl, cachePrivate)
 			return write(c, pe, err)

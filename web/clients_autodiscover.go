@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/clientconf"
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // Outlook's Autodiscover: the domain is the address's, so these answer on
@@ -50,7 +51,7 @@ func (s *Server) autodiscover(c echo.Context) error {
 }
 
 // writeAutodiscoverError answers with Autodiscover's error document.
-func writeAutodiscoverError(c echo.Context, pe publicError, err error) error {
+func writeAutodiscoverError(c echo.Context, pe site.PublicError, err error) error {
 	code := formatCode(err)
 	if code == "" {
 		code = clientconf.ErrorCodeInternal // a rate limit or a server error
@@ -93,7 +94,7 @@ func (s *Server) autodiscoverV2(c echo.Context) error {
 }
 
 // writeAutodiscoverV2Error answers {"ErrorCode":…,"ErrorMessage":…}.
-func writeAutodiscoverV2Error(c echo.Context, pe publicError, err error) error {
+func writeAutodiscoverV2Error(c echo.Context, pe site.PublicError, err error) error {
 	code := formatCode(err)
 	if code == "" {
 		code = strings.ReplaceAll(http.StatusText(pe.Status), " ", "") // TooManyRequests, InternalServerError

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/clientconf"
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // The documents asked for by host name: the domain is the Host's.
@@ -45,7 +46,7 @@ func (s *Server) autoconfig(c echo.Context) error {
 
 // writeAutoconfigError answers in plain text: clientConfig has no error
 // document, and clients look only at the status.
-func writeAutoconfigError(c echo.Context, pe publicError, _ error) error {
+func writeAutoconfigError(c echo.Context, pe site.PublicError, _ error) error {
 	return c.String(pe.Status, pe.Message+"\n")
 }
 
@@ -70,6 +71,6 @@ func (s *Server) pacc(c echo.Context) error {
 }
 
 // writePACCError answers in the JSON shape of the API's errors.
-func writePACCError(c echo.Context, pe publicError, _ error) error {
+func writePACCError(c echo.Context, pe site.PublicError, _ error) error {
 	return c.JSON(pe.Status, map[string]any{"error": map[string]any{"status": pe.Status, "message": pe.Message}})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 	"github.com/mailprofile/mailprofile/signing"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // newDiscoverer is the real discovery engine in front of the built-in
@@ -268,7 +269,7 @@ func TestReviewPageMethods(t *testing.T) {
 // TestOriginMessages checks that every method and confidence discovery
 // reports has its words in every language.
 func TestOriginMessages(t *testing.T) {
-	cat, err := loadCatalog()
+	cat, err := site.LoadCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/helpdesk"
 )
 
 // TestLongQueryNotEchoed: a page echoes only the parameters it knows,
@@ -74,7 +75,7 @@ func TestNearlyValidQueryEchoed(t *testing.T) {
 func TestLongQueryNotEchoedOnAdmin(t *testing.T) {
 	st := openStore(t, store.SQLite)
 	addAgent(t, st)
-	links := make([]store.Link, linksPerPage+1)
+	links := make([]store.Link, helpdesk.LinksPerPage+1)
 	for i := range links {
 		_, hash, err := store.NewToken()
 		if err != nil {

@@ -51,7 +51,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	}
 	id := s.requestIDOf(r)
 	h := w.Header()
-	setDownloadSecurityHeaders(h, s.secure(r))
+	setDownloadSecurityHeaders(h, s.trust.Secure(r))
 	h[headerRequestID] = []string{id}
 	h[headerContentType] = profileContentTypeHeader
 	h[headerCacheControl] = noStore

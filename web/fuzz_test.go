@@ -1,19 +1,18 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/signing"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // FuzzParseAccountRequest checks the query validator: every error is a
@@ -141,92 +140,15 @@ func FuzzChooseLanguage(f *testing.F) {
 		req.URL.RawQuery = url.Values{"lang": {lang}}.Encode()
 		req.Header.Set("Accept-Language", acceptLanguage)
 		c := s.echo.NewContext(req, httptest.NewRecorder())
-		code, explicit := chooseLanguage(c)
+		code, explicit := site.ChooseLanguage(c)
 		if !supported[code] || (explicit && lang == "") {
-			t.Fatalf("chooseLanguage(lang=%q, Accept-Language %q) = %q, %v", lang, acceptLanguage, code, explicit)
+			t.Fatalf("site.ChooseLanguage(lang=%q, Accept-Language %q) = %q, %v", lang, acceptLanguage, code, explicit)
 		}
 		for _, l := range languageLinks(c, code) {
 			u, err := url.Parse(l.URL)
 			if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(l.URL, "/") || strings.HasPrefix(l.URL, "//") || strings.HasPrefix(l.URL, `/\`) {
 				t.Fatalf("languageLinks(path %q) has %q, which may lead off the site", path, l.URL)
 			}
-		}
-	})
-}
-
-// FuzzReadBulk feeds arbitrary CSV to the bulk upload's parser: rows it
-// accepts are valid requests, problems name a line, and the row limit
-// holds.
-func FuzzReadBulk(f *testing.F) {
-	f.Add([]byte("email,name,type\none@btinternet.com,One,imap\n"), "3", "1")
-	f.Add([]byte("one@btinternet.com,One,imap\nbad address,Two,imap\nthree@btinternet.com,Three,exchange\n"), "", "")
-	f.Add([]byte("=two@talk21.com,\"=HYPERLINK(\"\"x\"\")\",pop\n"), "30", "20")
-	f.Add([]byte("\"unterminated,x\n"), "0", "-1")
-	f.Add([]byte("a,b,c,d\n\n\n  ,\n"), "1e309", "99999999999999999999")
-	f.Add([]byte("\xff\xfe,\x00,\r\r\n"), "7", "3")
-	s := newTestServer(f, nil)
-	f.Fuzz(func(t *testing.T, data []byte, days, downloads string) {
-		c := s.echo.NewContext(httptest.NewRequest(http.MethodPost, bulkPath, nil), httptest.NewRecorder())
-		reqs, problems := s.readBulk(c, bytes.NewReader(data), days, downloads)
-		if len(reqs) == 0 && len(problems) == 0 {
-			t.Fatal("readBulk() = no rows and no problems")
-		}
-		if len(reqs) > maxBulkRows {
-			t.Fatalf("readBulk() accepted %d rows, the limit is %d", len(reqs), maxBulkRows)
-		}
-		for _, p := range problems {
-			if !strings.HasPrefix(p, "Line ") && p != "The file has no rows." {
-				t.Fatalf("readBulk() problem %q names no line", p)
-			}
-		}
-		for _, r := range reqs {
-			again, err := parseAccountRequest(formValues{Email: r.Addr.String(), Type: string(r.Proto), Name: r.Name})
-			if err != nil || again != r.accountRequest {
-				t.Fatalf("readBulk() accepted %+v, which does not validate again: %v", r, err)
-			}
-			if r.Downloads < 1 || r.Downloads > maxLinkDownloads || r.Lifetime < 24*time.Hour || r.Lifetime > maxLinkDays*24*time.Hour {
-				t.Fatalf("readBulk() accepted limits %+v", r)
-			}
-		}
-	})
-}
-
-// FuzzParseLinkForm checks the new-link form's number fields.
-func FuzzParseLinkForm(f *testing.F) {
-	for _, n := range [][2]string{{"7", "3"}, {"", ""}, {" 30 ", "20"}, {"31", "0"}, {"-1", "+1"}, {"1e3", "0x10"}, {"9223372036854775808", "\uff11"}} {
-		f.Add(n[0], n[1])
-	}
-	f.Fuzz(func(t *testing.T, days, downloads string) {
-		r, err := parseLinkForm(linkForm{Email: "someone@btinternet.com", Days: days, Downloads: downloads})
-		if err != nil {
-			var ie *profile.InputError
-			if !errors.As(err, &ie) || (ie.Field != "days" && ie.Field != "downloads") {
-				t.Fatalf("parseLinkForm(%q, %q) error %v does not name the field", days, downloads, err)
-			}
-			return
-		}
-		if r.Downloads < 1 || r.Downloads > maxLinkDownloads || r.Lifetime < 24*time.Hour || r.Lifetime > maxLinkDays*24*time.Hour {
-			t.Fatalf("parseLinkForm(%q, %q) = %+v, outside the limits", days, downloads, r)
-		}
-	})
-}
-
-// FuzzSafeNext checks the redirect after sign-in: it always stays on
-// this site, inside the helpdesk area.
-func FuzzSafeNext(f *testing.F) {
-	for _, s := range []string{"/admin", "/admin/links/1", "//evil.example", "/admin@evil.example", `/admin\..\evil`, "/admin\r\nX: 1", "https://evil.example/admin", "/admin/../..//evil.example"} {
-		f.Add(s)
-	}
-	base, _ := url.Parse("https://mail.example.com/admin/login")
-	f.Fuzz(func(t *testing.T, next string) {
-		got := safeNext(next)
-		if !strings.HasPrefix(got, "/admin") || strings.HasPrefix(got, "//") || strings.ContainsAny(got, "\\\r\n") {
-			t.Fatalf("safeNext(%q) = %q", next, got)
-		}
-		// A browser drops tabs and newlines before resolving.
-		cleaned := strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(got)
-		if u, err := url.Parse(cleaned); err == nil && base.ResolveReference(u).Host != base.Host {
-			t.Fatalf("safeNext(%q) = %q leads to %s", next, got, base.ResolveReference(u).Host)
 		}
 	})
 }

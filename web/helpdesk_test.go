@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"mime/multipart"
@@ -21,6 +22,7 @@ import (
 	"github.com/mailprofile/mailprofile/signing"
 	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/store/storetest"
+	"github.com/mailprofile/mailprofile/web/helpdesk"
 )
 
 const (
@@ -107,6 +109,7 @@ func (b *client) post(target string, form url.Values) *httptest.ResponseRecorder
 }
 
 var (
+	dataCSV = regexp.MustCompile(`href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)" download="links-[0-9-]+\.csv"`)
 	csrfRE  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 	linkRE  = regexp.MustCompile(`value="(http://example\.com/l/[A-Za-z0-9_-]{22})"`)
 	tokenRE = regexp.MustCompile(`/l/([A-Za-z0-9_-]{22})`)
@@ -133,6 +136,21 @@ func (b *client) signIn(name, password string) *httptest.ResponseRecorder {
 	return b.post("/admin/login", url.Values{"csrf": {csrfOf(b.t, page.Body.String())}, "name": {name}, "password": {password}, "next": {"/admin"}})
 }
 
+// created follows the redirect that answers a new link (post/redirect/
+// get) to the link's page, which shows the link in this browser.
+func (b *client) created(rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+	b.t.Helper()
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/links/") {
+		b.t.Fatalf("create link: status %d to %q, want 303 to the link's page\n%s", rec.Code, loc, rec.Body)
+	}
+	page := b.get(loc)
+	if page.Code != http.StatusOK {
+		b.t.Fatalf("link page after creating: status %d\n%s", page.Code, page.Body)
+	}
+	return page
+}
+
 func (b *client) sessionCSRF() string {
 	b.t.Helper()
 	return csrfOf(b.t, b.get("/admin").Body.String())
@@ -142,10 +160,7 @@ func (b *client) sessionCSRF() string {
 func (b *client) createLink(form url.Values) string {
 	b.t.Helper()
 	form.Set("csrf", b.sessionCSRF())
-	rec := b.post("/admin/links", form)
-	if rec.Code != http.StatusCreated {
-		b.t.Fatalf("create link: status %d\n%s", rec.Code, rec.Body)
-	}
+	rec := b.created(b.post("/admin/links", form))
 	m := linkRE.FindStringSubmatch(rec.Body.String())
 	if m == nil {
 		b.t.Fatalf("no link on the page:\n%s", rec.Body)
@@ -231,7 +246,7 @@ func TestHelpdeskRevokeAndExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.MaxDownloads != defaultLinkDownloads || l.ExpiresAt.Sub(l.CreatedAt) != defaultLinkDays*24*time.Hour {
+	if l.MaxDownloads != helpdesk.DefaultLinkDownloads || l.ExpiresAt.Sub(l.CreatedAt) != helpdesk.DefaultLinkDays*24*time.Hour {
 		t.Errorf("defaults: %d downloads, %v", l.MaxDownloads, l.ExpiresAt.Sub(l.CreatedAt))
 	}
 	rec := b.post(fmt.Sprintf("/admin/links/%d/revoke", l.ID), url.Values{"csrf": {b.sessionCSRF()}})
@@ -436,14 +451,23 @@ func TestHelpdeskCSV(t *testing.T) {
 	if links, _ := st.Links(context.Background(), store.LinkFilter{}); len(links) != 0 {
 		t.Fatalf("%d links kept from a rejected upload", len(links))
 	}
-	// A good file: a CSV of links back.
+	// A good file: the page lists the links and offers them as a CSV.
 	// "=two@…" is a valid address (= is atext), so it must be defused
 	// in the CSV that goes back, like the formula in the name.
 	rec = upload("one@btinternet.com,One,imap\n=two@talk21.com,\"=HYPERLINK(\"\"x\"\")\",pop\n")
-	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+	if rec.Code != http.StatusCreated || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("upload: %d\n%s", rec.Code, rec.Body)
 	}
-	rows, err := csv.NewReader(rec.Body).ReadAll()
+	mustContain(t, "upload result", rec.Body.String(), "2 links created", "one@btinternet.com", "=two@talk21.com", "http://example.com/l/")
+	m := dataCSV.FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatalf("no CSV to download on the page:\n%s", rec.Body)
+	}
+	file, err := base64.StdEncoding.DecodeString(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(file)).ReadAll()
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("returned CSV: %v %q", err, rows)
 	}
@@ -519,7 +543,7 @@ func TestHelpdeskSSOHeader(t *testing.T) {
 	req = httptest.NewRequest(http.MethodPost, "/admin/links", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Remote-User", "bob")
-	if rec := viaProxy.do(req); rec.Code != http.StatusCreated {
+	if rec := viaProxy.do(req); rec.Code != http.StatusSeeOther {
 		t.Errorf("create via the proxy: %d", rec.Code)
 	}
 	direct := newClient(t, s)

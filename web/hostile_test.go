@@ -816,10 +816,15 @@ func (h *hostileServer) signInForm(t *testing.T, inputs []hostile) {
 	if cookie == nil {
 		t.Fatal("no sign-in CSRF cookie")
 	}
-	// Spend the default address's failed sign-ins up front: the page
-	// that answers a blocked address still reads every field.
-	for i := 0; i < 20; i++ {
-		h.signIns.take("192.0.2.1")
+	// Spend the default address's failed sign-ins up front (ten, then
+	// the address is blocked): the page that answers a blocked address
+	// still reads every field.
+	for i := 0; i < 11; i++ {
+		form := url.Values{"csrf": {cookie.Value}, "name": {fmt.Sprintf("spend%d", i)}, "password": {"wrong password"}}
+		req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(cookie)
+		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	echoed := 0
 	for i, in := range inputs {

@@ -166,16 +166,19 @@ func (m *Metrics) watchExpiry(notAfter, now func() time.Time) error {
 
 // watchHashing adds the password hashes running and waiting in g, read at
 // each scrape.
-func (m *Metrics) watchHashing(g *hashGate) error {
+func (m *Metrics) watchHashing(g interface {
+	HashesRunning() int64
+	HashesWaiting() int64
+}) error {
 	for _, gf := range []prometheus.GaugeFunc{
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mailprofile_sign_in_hashes_running",
 			Help: "Helpdesk sign-in password hashes running now.",
-		}, func() float64 { return float64(g.running.Load()) }),
+		}, func() float64 { return float64(g.HashesRunning()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mailprofile_sign_in_hashes_waiting",
 			Help: "Helpdesk sign-ins waiting for a hashing slot now.",
-		}, func() float64 { return float64(g.waiting.Load()) }),
+		}, func() float64 { return float64(g.HashesWaiting()) }),
 	} {
 		if err := m.registry.Register(gf); err != nil {
 			return fmt.Errorf("web: metrics: %w (one Metrics per Server)", err)
@@ -218,15 +221,15 @@ func statusClass(code int) string {
 	return strconv.Itoa(code/100) + "xx"
 }
 
-// rateLimited counts a request refused by limit ("requests", "sign_in" or
+// RateLimited counts a request refused by limit ("requests", "sign_in" or
 // "sign_in_busy").
-func (m *Metrics) rateLimited(limit string) { m.limited.WithLabelValues(limit).Inc() }
+func (m *Metrics) RateLimited(limit string) { m.limited.WithLabelValues(limit).Inc() }
 
-// signInFailed counts a failed helpdesk sign-in.
-func (m *Metrics) signInFailed(reason string) { m.failures.WithLabelValues(reason).Inc() }
+// SignInFailed counts a failed helpdesk sign-in.
+func (m *Metrics) SignInFailed(reason string) { m.failures.WithLabelValues(reason).Inc() }
 
-// passwordChecked counts a password hash computed for a sign-in.
-func (m *Metrics) passwordChecked() { m.checks.Inc() }
+// PasswordChecked counts a password hash computed for a sign-in.
+func (m *Metrics) PasswordChecked() { m.checks.Inc() }
 
 // countedFinder counts every settings lookup.
 type countedFinder struct {

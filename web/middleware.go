@@ -92,7 +92,7 @@ func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 // other peer, or one that is not a short token, is not taken: it lands in
 // every log line of the request.
 func (s *Server) requestIDOf(r *http.Request) string {
-	if id := r.Header.Get(headerRequestID); id != "" && validRequestID(id) && s.fromTrustedProxy(r) {
+	if id := r.Header.Get(headerRequestID); id != "" && validRequestID(id) && s.trust.FromTrustedProxy(r) {
 		return id
 	}
 	return newRequestID()
@@ -148,7 +148,7 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // visitor came over HTTPS, directly or through a trusted proxy.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		setSecurityHeaders(c.Response().Header(), s.secureRequest(c))
+		setSecurityHeaders(c.Response().Header(), s.trust.SecureRequest(c))
 		return next(c)
 	}
 }
@@ -250,7 +250,7 @@ func (s *Server) rateLimiter() echo.MiddlewareFunc {
 			return c.RealIP(), nil
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			s.metrics.rateLimited("requests")
+			s.metrics.RateLimited("requests")
 			c.Response().Header().Set("Retry-After", retryAfter)
 			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many requests from your address. Please wait a moment and try again.")
 		},

@@ -13,6 +13,7 @@ import (
 	"github.com/mailprofile/mailprofile/internal/nametest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // TestNameOnPagesDownloadAndAPI: the review page, the download and the
@@ -28,11 +29,11 @@ func TestNameOnPagesDownloadAndAPI(t *testing.T) {
 			download := s.get(t, "/profile?"+q)
 			api := s.get(t, "/api/v1/settings?"+q)
 			if tt.WantErr != "" {
-				if setup.Code != http.StatusBadRequest || !strings.Contains(setup.Body.String(), sentence(tt.WantErr)) {
-					t.Errorf("GET /setup: %d, want 400 with %q", setup.Code, sentence(tt.WantErr))
+				if setup.Code != http.StatusBadRequest || !strings.Contains(setup.Body.String(), site.Sentence(tt.WantErr)) {
+					t.Errorf("GET /setup: %d, want 400 with %q", setup.Code, site.Sentence(tt.WantErr))
 				}
-				if download.Code != http.StatusBadRequest || !strings.Contains(download.Body.String(), sentence(tt.WantErr)) {
-					t.Errorf("GET /profile: %d, want 400 with %q", download.Code, sentence(tt.WantErr))
+				if download.Code != http.StatusBadRequest || !strings.Contains(download.Body.String(), site.Sentence(tt.WantErr)) {
+					t.Errorf("GET /profile: %d, want 400 with %q", download.Code, site.Sentence(tt.WantErr))
 				}
 				var body struct {
 					Error struct{ Message, Field string }
@@ -80,13 +81,13 @@ func TestNameOnHelpdeskLinkForm(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.WantErr != "" {
-				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), sentence(tt.WantErr)) || len(links) != 0 {
-					t.Errorf("POST /admin/links: %d with %d links kept, want 400 with %q", rec.Code, len(links), sentence(tt.WantErr))
+				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), site.Sentence(tt.WantErr)) || len(links) != 0 {
+					t.Errorf("POST /admin/links: %d with %d links kept, want 400 with %q", rec.Code, len(links), site.Sentence(tt.WantErr))
 				}
 				return
 			}
-			if rec.Code != http.StatusCreated || len(links) != 1 || links[0].Name != tt.Want {
-				t.Errorf("POST /admin/links: %d, links %+v; want 201 and one link named %q", rec.Code, links, tt.Want)
+			if rec.Code != http.StatusSeeOther || len(links) != 1 || links[0].Name != tt.Want {
+				t.Errorf("POST /admin/links: %d, links %+v; want 303 and one link named %q", rec.Code, links, tt.Want)
 			}
 		})
 	}

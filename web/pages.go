@@ -1,26 +1,24 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
 func parseTemplates() (*template.Template, error) {
-	t, err := template.New("").Funcs(template.FuncMap{"sentence": sentence}).ParseFS(templateFiles, "templates/*.html")
+	t, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
@@ -36,7 +34,7 @@ type pageData struct {
 	Asset   string
 	Form    formValues
 	Errors  map[string]string
-	Error   *publicError
+	Error   *site.PublicError
 	BackURL string
 	Setup   *setupView
 	// LangParam is the language the visitor chose with ?lang=, which
@@ -46,8 +44,8 @@ type pageData struct {
 	HomeURL   string
 	Brand     brandView
 
-	msgs        messages
-	fieldErrors map[string]fieldError
+	msgs        site.Messages
+	fieldErrors map[string]site.FieldError
 }
 
 // brandView is the operator's branding as a page shows it.
@@ -60,8 +58,8 @@ type brandView struct {
 // page starts the data for a page. title is a catalog key, or a text
 // used as it is.
 func (s *Server) page(c echo.Context, title string) *pageData {
-	lang, explicit := chooseLanguage(c)
-	ms := s.messages.forLang(lang)
+	lang, explicit := site.ChooseLanguage(c)
+	ms := s.messages.ForLang(lang)
 	d := &pageData{
 		Lang:      lang,
 		Title:     title,
@@ -76,7 +74,7 @@ func (s *Server) page(c echo.Context, title string) *pageData {
 			SupportURL: s.brand.supportURL, Phone: s.brand.phone, PhoneHref: template.URL(s.brand.phoneHref), //nolint:gosec // digits and + only
 		},
 	}
-	if _, ok := ms.en[title]; ok {
+	if ms.Has(title) {
 		d.Title = ms.T(title)
 	}
 	d.Service = s.brand.service
@@ -120,36 +118,29 @@ func (d *pageData) errorHeading() string {
 
 // ErrorMessage is the public message of a page-level error, in the page's
 // language where the catalog has it.
-func (d *pageData) ErrorMessage() fieldError {
+func (d *pageData) ErrorMessage() site.FieldError {
 	e := d.Error
 	switch {
 	case e.Key != "":
-		return fieldError{Text: d.T(e.Key + ".text")}
+		return site.FieldError{Text: d.T(e.Key + ".text")}
 	case e.Status >= 500:
-		return fieldError{Text: d.T("error.server_text")}
+		return site.FieldError{Text: d.T("error.server_text")}
 	case e.Status == http.StatusNotFound:
-		return fieldError{Text: d.T("error.not_found_text")}
+		return site.FieldError{Text: d.T("error.not_found_text")}
 	case d.Lang == "en":
-		return fieldError{Text: sentence(e.Message)}
+		return site.FieldError{Text: site.Sentence(e.Message)}
 	}
-	return fieldError{Text: d.T("error.other_text"), Detail: sentence(e.Message)}
-}
-
-// fieldError is an error message shown by a form field. Detail is the
-// English text of a message the catalog has no translation for.
-type fieldError struct {
-	Text   string
-	Detail string
+	return site.FieldError{Text: d.T("error.other_text"), Detail: site.Sentence(e.Message)}
 }
 
 // FieldError is the error for a form field, if any: set by showSetup, or
 // carried by a failed download rendered as the form.
-func (d *pageData) FieldError(field string) *fieldError {
+func (d *pageData) FieldError(field string) *site.FieldError {
 	if fe, ok := d.fieldErrors[field]; ok {
 		return &fe
 	}
 	if e := d.Error; e != nil && e.Field == field {
-		fe := localError(d.msgs, nil, e.Message, field)
+		fe := site.LocalError(d.msgs, nil, e.Message, field)
 		return &fe
 	}
 	return nil
@@ -159,23 +150,16 @@ func (d *pageData) FieldError(field string) *fieldError {
 func (d *pageData) setFieldError(field string, err error, msg string) {
 	d.Errors[field] = msg
 	if d.fieldErrors == nil {
-		d.fieldErrors = map[string]fieldError{}
+		d.fieldErrors = map[string]site.FieldError{}
 	}
-	d.fieldErrors[field] = localError(d.msgs, err, msg, field)
+	d.fieldErrors[field] = site.LocalError(d.msgs, err, msg, field)
 }
 
 // render executes a template into a buffer and only then writes it, so a
 // template error becomes a clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data *pageData) error {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Set("Content-Language", data.Lang)
-	h.Add(echo.HeaderVary, "Accept-Language, User-Agent")
-	return c.HTMLBlob(status, buf.Bytes())
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language, User-Agent")
+	return site.Render(c, status, s.pages, name, data, data.Lang)
 }
 
 // showForm serves GET /: the address form, refilled from the query.
@@ -202,7 +186,7 @@ func (s *Server) showSetup(c echo.Context) error {
 			return s.render(c, http.StatusOK, "setup.html", data)
 		}
 	}
-	pe := classify(err)
+	pe := site.Classify(err)
 	if pe.Field == "" || pe.Status >= 500 {
 		return err
 	}
@@ -282,7 +266,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 	q := setupQuery(req, lang)
 	kind := protocolName(req.Proto)
 	dev := detectDevice(c.Request().UserAgent())
-	pageURL := absoluteURL(c, "/setup", q)
+	pageURL := site.AbsoluteURL(c, "/setup", q)
 	v := &setupView{
 		Email:       req.Addr.String(),
 		Name:        req.Name,
@@ -385,23 +369,6 @@ func authLabel(a profile.Auth) string {
 // bounds.
 func formQuery(f formValues) string {
 	return f.echoable().values().Encode()
-}
-
-// sentence capitalises the first letter of a message and ends it with a
-// full stop, so lowercase error messages read as sentences on a page.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	first, _, _ := strings.Cut(s, " ")
-	if first == strings.ToLower(first) { // leave names such as iCloud alone
-		r, n := utf8.DecodeRuneInString(s)
-		s = string(unicode.ToUpper(r)) + s[n:]
-	}
-	if !strings.ContainsAny(s[len(s)-1:], ".!?") {
-		s += "."
-	}
-	return s
 }
 
 // Tables are the settings tables of the review page: for a device that

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 func TestDetectDevice(t *testing.T) {
@@ -89,9 +89,9 @@ func TestChooseLanguage(t *testing.T) {
 	for _, tt := range tests {
 		r := httptest.NewRequest(http.MethodGet, "/?"+tt.query, nil)
 		r.Header.Set("Accept-Language", tt.accept)
-		got, explicit := chooseLanguage(e.NewContext(r, httptest.NewRecorder()))
+		got, explicit := site.ChooseLanguage(e.NewContext(r, httptest.NewRecorder()))
 		if got != tt.want || explicit != tt.explicit {
-			t.Errorf("chooseLanguage(?%s, Accept-Language %q) = %s, %v; want %s, %v", tt.query, tt.accept, got, explicit, tt.want, tt.explicit)
+			t.Errorf("site.ChooseLanguage(?%s, Accept-Language %q) = %s, %v; want %s, %v", tt.query, tt.accept, got, explicit, tt.want, tt.explicit)
 		}
 	}
 }
@@ -105,7 +105,7 @@ var (
 // placeholders, that plain messages hold no markup, and that every key the
 // templates and handlers use exists.
 func TestCatalog(t *testing.T) {
-	cat, err := loadCatalog()
+	cat, err := site.LoadCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +143,8 @@ func TestCatalog(t *testing.T) {
 		"service.default", "form.title", "setup.title", "err.field.email", "err.field.name", "err.field.type"} {
 		used[k] = true
 	}
-	for _, e := range exactErrors {
-		used[e.key] = true
+	for _, k := range site.ErrorKeys() {
+		used[k] = true
 	}
 	var missing []string
 	for k := range used {
@@ -162,19 +162,6 @@ func placeholders(s string) string {
 	p := placeholder.FindAllString(s, -1)
 	sort.Strings(p)
 	return strings.Join(p, ",")
-}
-
-func TestMessagesAreValidJSON(t *testing.T) {
-	for _, lang := range []string{"en", "de", "fr"} {
-		b, err := messageFiles.ReadFile("messages/" + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		if !json.Valid(b) || dec == nil {
-			t.Errorf("messages/%s.json is not valid JSON", lang)
-		}
-	}
 }
 
 func TestSetupStepsByDevice(t *testing.T) {
@@ -295,7 +282,7 @@ func TestSetupQR(t *testing.T) {
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/svg+xml" {
 		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	want, err := qrSVG("https://example.com/setup?email=someone%40btinternet.com&lang=fr&name=Ann&type=pop")
+	want, err := site.QRSVG("https://example.com/setup?email=someone%40btinternet.com&lang=fr&name=Ann&type=pop")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 const (
@@ -87,7 +88,7 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 			if !strings.Contains(page, tt.wantScheme+"://example.com/setup?") || strings.Contains(page, other+"://example.com/") {
 				t.Errorf("GET %s: the page's own address is not %s://example.com/setup?…", setupTarget, tt.wantScheme)
 			}
-			want, err := qrSVG(tt.wantScheme + "://example.com/setup?email=someone%40btinternet.com&type=imap")
+			want, err := site.QRSVG(tt.wantScheme + "://example.com/setup?email=someone%40btinternet.com&type=imap")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,10 +117,7 @@ func TestLinkURLsFromUntrustedPeer(t *testing.T) {
 	form := url.Values{"csrf": {b.sessionCSRF()}, "email": {"someone@btinternet.com"}}
 	req := forward(httptest.NewRequest(http.MethodPost, "/admin/links", strings.NewReader(form.Encode())), b.remote, "https")
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := b.do(req)
-	if rec.Code != http.StatusCreated {
-		t.Fatalf("create link: %d\n%s", rec.Code, rec.Body)
-	}
+	rec := b.created(b.do(req))
 	page := rec.Body.String()
 	if strings.Contains(page, "https://example.com/l/") {
 		t.Errorf("the new link is https:// for a peer that is not a trusted proxy")
@@ -133,7 +131,7 @@ func TestLinkURLsFromUntrustedPeer(t *testing.T) {
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "https://example.com/") || !strings.Contains(rec.Body.String(), "http://example.com/l/"+token) {
 		t.Errorf("GET /l/…: status %d; want the page's own address as http://example.com/l/…", rec.Code)
 	}
-	want, err := qrSVG("http://example.com/l/" + token)
+	want, err := site.QRSVG("http://example.com/l/" + token)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,55 +1,14 @@
 package web
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"rsc.io/qr"
+
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
-
-// qrQuietZone is the blank border, in modules, that scanners need.
-const qrQuietZone = 4
-
-// qrSVG draws text as a QR code: dark modules on a white square of its
-// own, so it scans in dark mode too. Each row's runs of dark modules become
-// one path segment, which keeps the file small.
-func qrSVG(text string) ([]byte, error) {
-	code, err := qr.Encode(text, qr.M)
-	if err != nil {
-		return nil, fmt.Errorf("qr code: %w", err)
-	}
-	n := code.Size + 2*qrQuietZone
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges">`, n, n, n*6, n*6)
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y := 0; y < code.Size; y++ {
-		for x := 0; x < code.Size; {
-			if !code.Black(x, y) {
-				x++
-				continue
-			}
-			start := x
-			for x < code.Size && code.Black(x, y) {
-				x++
-			}
-			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", start+qrQuietZone, y+qrQuietZone, x-start, x-start)
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return b.Bytes(), nil
-}
-
-// absoluteURL makes an absolute URL on this server for path and query,
-// from the scheme and host the request came in with (c.Scheme is
-// Server.scheme: X-Forwarded-Proto counts only from a trusted proxy).
-func absoluteURL(c echo.Context, path string, query url.Values) string {
-	u := url.URL{Scheme: c.Scheme(), Host: c.Request().Host, Path: path, RawQuery: query.Encode()}
-	return u.String()
-}
 
 // setupQuery is the query of the review page for req, carrying the page
 // language when the visitor chose one.
@@ -68,16 +27,16 @@ func (s *Server) setupQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang, explicit := chooseLanguage(c)
+	lang, explicit := site.ChooseLanguage(c)
 	if !explicit {
 		lang = ""
 	}
-	return sendQR(c, absoluteURL(c, "/setup", setupQuery(req, lang)))
+	return sendQR(c, site.AbsoluteURL(c, "/setup", setupQuery(req, lang)))
 }
 
 // sendQR answers with text as an SVG QR code.
 func sendQR(c echo.Context, text string) error {
-	svg, err := qrSVG(text)
+	svg, err := site.QRSVG(text)
 	if err != nil {
 		// Only an absurd Host header makes the URL too long for a code.
 		return echo.NewHTTPError(http.StatusBadRequest, "This address is too long for a QR code.").WithInternal(err)

@@ -7,15 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // accountRequest is what the form, the review page, the download and the
 // API are asked for: an address, a protocol and an optional name.
-type accountRequest struct {
-	Addr  profile.Address
-	Proto profile.Protocol
-	Name  string
-}
+type accountRequest site.Account
 
 // formValues are the raw values as typed, kept to refill the form.
 type formValues struct {
@@ -78,19 +75,8 @@ func (f formValues) display() formValues {
 
 // parseAccountRequest validates the query. Errors are *profile.InputError.
 func parseAccountRequest(f formValues) (accountRequest, error) {
-	addr, err := profile.ParseAddress(f.Email)
-	if err != nil {
-		return accountRequest{}, err
-	}
-	proto, err := profile.ParseProtocol(f.Type)
-	if err != nil {
-		return accountRequest{}, err
-	}
-	name, err := profile.ParseName(f.Name)
-	if err != nil {
-		return accountRequest{}, err
-	}
-	return accountRequest{Addr: addr, Proto: proto, Name: name}, nil
+	a, err := site.ParseAccount(f.Email, f.Type, f.Name)
+	return accountRequest(a), err
 }
 
 // query is the canonical query string for r, used in links between pages.

@@ -20,7 +20,8 @@ import (
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 	"github.com/mailprofile/mailprofile/static"
-	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/helpdesk"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // Signer signs profile bytes; *signing.Signer satisfies it. Sign must
@@ -100,6 +101,16 @@ func (c Config) Validate() error {
 	return c.validateBranding()
 }
 
+// HelpdeskConfig configures the helpdesk area; see helpdesk.Config.
+type HelpdeskConfig = helpdesk.Config
+
+// Helpdesk is the store behind the helpdesk area; see helpdesk.Store.
+type Helpdesk = helpdesk.Store
+
+// SignInTrust is how long a successful sign-in keeps its source trusted;
+// see helpdesk.SignInTrust.
+const SignInTrust = helpdesk.SignInTrust
+
 // Server is the web application.
 type Server struct {
 	log      *slog.Logger
@@ -117,10 +128,10 @@ type Server struct {
 	now      func() time.Time
 	assetTag string
 	brand    *brand
-	messages catalog
+	messages site.Catalog
 	helpdesk HelpdeskConfig
-	signIns  *sourceLimiter
-	hashes   *hashGate
+	desk     *helpdesk.Desk
+	trust    site.Trust
 	cache    *profileCache // nil: off
 	metrics  *Metrics
 
@@ -138,7 +149,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	messages, err := loadCatalog()
+	messages, err := site.LoadCatalog()
 	if err != nil {
 		return nil, err
 	}
@@ -165,21 +176,20 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.signIns = newSourceLimiter(s.now)
-	s.hashes = newHashGate(cfg.Helpdesk.SignInConcurrency, store.HashMemory(), cfg.Helpdesk.HashingMemory)
-	if s.helpdesk.SessionIdle <= 0 {
-		s.helpdesk.SessionIdle = time.Hour
-	}
-	if s.helpdesk.SessionMax <= 0 {
-		s.helpdesk.SessionMax = 12 * time.Hour
-	}
+	s.trust = site.Trust{Proxies: cfg.Helpdesk.TrustedProxies}
 	if s.service == "" {
 		s.service = "Mail setup"
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
-	if err := s.metrics.watchHashing(s.hashes); err != nil {
+	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
+	s.desk, err = helpdesk.New(helpdesk.Options{Config: cfg.Helpdesk, Logger: s.log, Finder: s.finder, Metrics: s.metrics,
+		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag, Messages: s.messages})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.metrics.watchHashing(s.desk); err != nil {
 		return nil, err
 	}
 	if ns, ok := s.signer.(interface{ NotAfter() time.Time }); ok {
@@ -187,7 +197,6 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
 	s.cache = newProfileCache(cfg.ProfileCacheSize, cfg.Profile)
 	s.limits = s.newRateLimits()
 	s.echo = s.routes()
@@ -212,8 +221,8 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = s.ipExtractor()
-	e.SchemeExtractor = s.scheme
+	e.IPExtractor = s.trust.IPExtractor()
+	e.SchemeExtractor = s.trust.Scheme
 
 	e.Use(s.assignRequestID)
 	e.Use(s.metrics.observeRequests)
@@ -254,18 +263,26 @@ const bulkPath = "/admin/links/bulk"
 
 // helpdeskRoutes declares the helpdesk area and the links it hands out.
 func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
-	st := s.withStore
-	e.GET("/admin/login", s.showLogin, limit, st)
-	e.POST("/admin/login", s.login, limit, st)
-	auth := []echo.MiddlewareFunc{st, s.requireAgent}
-	e.POST("/admin/logout", s.logout, auth...)
-	e.GET("/admin", s.showLinks, auth...)
-	e.POST("/admin/links", s.createLink, auth...)
-	e.POST(bulkPath, s.bulkLinks, append([]echo.MiddlewareFunc{middleware.BodyLimit("2M")}, auth...)...)
-	e.GET("/admin/links/:id", s.showLink, auth...)
-	e.POST("/admin/links/:id/revoke", s.revokeLink, auth...)
-	e.GET("/admin/links/:id/audit.csv", s.linkAuditCSV, auth...)
-	e.GET("/admin/audit.csv", s.auditCSV, auth...)
+	d := s.desk
+	st := d.WithStore
+	e.GET("/admin/login", d.ShowLogin, limit, st)
+	e.POST("/admin/login", d.Login, limit, st)
+	auth := []echo.MiddlewareFunc{st, d.RequireAgent}
+	e.POST("/admin/logout", d.Logout, auth...)
+	e.GET("/admin", d.ShowLinks, auth...)
+	e.POST("/admin/links", d.CreateLink, auth...)
+	e.POST(bulkPath, d.BulkLinks, append([]echo.MiddlewareFunc{middleware.BodyLimit("2M")}, auth...)...)
+	e.GET("/admin/links/:id", d.ShowLink, auth...)
+	e.POST("/admin/links/:id/revoke", d.RevokeLink, auth...)
+	e.GET("/admin/links/:id/audit.csv", d.LinkAuditCSV, auth...)
+	e.POST("/admin/links/:id/code", d.MakeCode, auth...)
+	e.POST("/admin/links/:id/email", d.EmailLink, auth...)
+	e.GET("/admin/audit", d.ShowAudit, auth...)
+	e.GET("/admin/audit.csv", d.AuditCSV, auth...)
+	e.POST("/admin/language", d.SetLanguage, auth...)
+
+	e.GET("/code", s.showCodeForm, limit)
+	e.POST("/code", s.redeemCode, limit, st)
 
 	e.GET("/l/:token", s.showLinkPage, limit, st)
 	e.GET("/l/:token/profile", s.downloadLinkProfile, limit, st)

@@ -120,7 +120,7 @@ func TestCSRFNotFromQuery(t *testing.T) {
 		t.Errorf("create link with the token in the query: %d, want 403", rec.Code)
 	}
 	link.Set("csrf", csrf)
-	if rec := b.post("/admin/links", link); rec.Code != http.StatusCreated {
+	if rec := b.post("/admin/links", link); rec.Code != http.StatusSeeOther {
 		t.Errorf("create link with the token in the body: %d", rec.Code)
 	}
 }

@@ -101,7 +101,7 @@ func newBrakeServer(t *testing.T) (testServer, *timetest.Clock) {
 	st := openStore(t, store.SQLite)
 	addUser(t, st, testAgent, testPasswd)
 	clk := timetest.NewClock()
-	return newTestServer(t, both(withHelpdesk(st), withClock(clk.Now))), clk
+	return newTestServer(t, both(withHelpdesk(st), withClock(clk.Now), withSignInLimits)), clk
 }
 
 // TestSignInCountsBeforeHashing: many wrong passwords at once, on two

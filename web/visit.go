@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mailprofile/mailprofile/store"
+	"github.com/mailprofile/mailprofile/web/helpdesk"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // tokenLen is the length of a link token: 128 bits in base64url.
@@ -35,7 +37,7 @@ func (s *Server) linkByToken(c echo.Context) (store.Link, error) {
 	if !validToken(token) {
 		return store.Link{}, echo.ErrNotFound
 	}
-	l, err := db(c).LinkByTokenHash(c.Request().Context(), store.HashToken(token))
+	l, err := helpdesk.DB(c).LinkByTokenHash(c.Request().Context(), store.HashToken(token))
 	if errors.Is(err, store.ErrNotFound) {
 		return l, echo.ErrNotFound
 	}
@@ -74,7 +76,7 @@ func (s *Server) showLinkPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := db(c).RecordOpen(c.Request().Context(), l.ID, s.visitEvent(c, store.EventOpened, l.ID)); err != nil {
+	if err := helpdesk.DB(c).RecordOpen(c.Request().Context(), l.ID, s.visitEvent(c, store.EventOpened, l.ID)); err != nil {
 		return err
 	}
 	view.forLink(c, c.Param("token"), data.LangParam)
@@ -90,7 +92,7 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 		q.Set("lang", lang)
 	}
 	base := "/l/" + token
-	v.PageURL = absoluteURL(c, base, q)
+	v.PageURL = site.AbsoluteURL(c, base, q)
 	v.SafariURL = template.URL("x-safari-" + v.PageURL) //nolint:gosec // built from a checked token
 	v.DownloadURL = base + "/profile"
 	v.QRURL = base + "/qr.svg"
@@ -114,7 +116,7 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 		return err
 	}
 	ev := s.visitEvent(c, store.EventDownloaded, l.ID)
-	if _, err := db(c).RecordDownload(c.Request().Context(), l.TokenHash, s.now(), ev); err != nil {
+	if _, err := helpdesk.DB(c).RecordDownload(c.Request().Context(), l.TokenHash, s.now(), ev); err != nil {
 		return err
 	}
 	if err := sendProfile(c, req.Addr, p.body); err != nil {
@@ -130,8 +132,8 @@ func (s *Server) linkQR(c echo.Context) error {
 		return err
 	}
 	q := url.Values{}
-	if lang, explicit := chooseLanguage(c); explicit {
+	if lang, explicit := site.ChooseLanguage(c); explicit {
 		q.Set("lang", lang)
 	}
-	return sendQR(c, absoluteURL(c, "/l/"+c.Param("token"), q))
+	return sendQR(c, site.AbsoluteURL(c, "/l/"+c.Param("token"), q))
 }

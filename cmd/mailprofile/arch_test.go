@@ -8,8 +8,8 @@ import (
 
 // TestDependencyDirection keeps the architecture of DESIGN.md: profile and
 // signing are pure (no HTTP, no Echo, no logging, no file access of their
-// own), only web imports Echo, and clientconf renders documents without
-// HTTP.
+// own), only web and its own packages (web/helpdesk, web/internal/site)
+// import Echo, and clientconf renders documents without HTTP.
 func TestDependencyDirection(t *testing.T) {
 	imports := func(pkg string) []string {
 		t.Helper()
@@ -25,6 +25,17 @@ func TestDependencyDirection(t *testing.T) {
 		"provider": {"github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
 		// The client documents are rendered apart from HTTP: web serves them.
 		"clientconf": {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
+	}
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "github.com/mailprofile/mailprofile/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imps, _ := strings.Cut(line, " ")
+		web := pkg == "github.com/mailprofile/mailprofile/web" || strings.HasPrefix(pkg, "github.com/mailprofile/mailprofile/web/")
+		if !web && strings.Contains(" "+imps+" ", " github.com/labstack/echo/v4 ") {
+			t.Errorf("%s imports Echo; only web and its packages may", pkg)
+		}
 	}
 	for pkg, bad := range forbidden {
 		for _, imp := range imports(pkg) {

@@ -89,7 +89,21 @@ type Config struct {
 	// SignInConcurrency bounds the password hashes of helpdesk sign-ins
 	// that run at once; 0 sizes it from the cores and the memory limit.
 	SignInConcurrency int
+
+	// The relay that sends helpdesk links by email (serve). The password
+	// comes from the URL, SMTPPasswordFile or $MAILPROFILE_SMTP_PASSWORD
+	// (SMTPPassword), never from a flag of its own.
+	SMTPURL          string
+	SMTPPasswordFile string
+	SMTPPassword     string
+	SMTPFrom         string
+	SMTPReplyTo      string
+	SMTPTimeout      time.Duration
 }
+
+// envSMTPPassword holds the relay's password, for those who keep it out
+// of the URL and of files.
+const envSMTPPassword = "MAILPROFILE_SMTP_PASSWORD"
 
 // envName is the environment variable for a flag: --data-dir reads
 // MAILPROFILE_DATA_DIR.
@@ -225,6 +239,12 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Duration(&cfg.AuditRetention, "audit-retention", 0, "delete helpdesk audit events older than this, e.g. 8760h (0: keep them)")
 		e.Duration(&cfg.SessionIdle, "session-idle", time.Hour, "helpdesk sessions end after this long without a request")
 		e.Duration(&cfg.SessionMax, "session-max", 12*time.Hour, "helpdesk sessions end this long after sign-in")
+		e.String(&cfg.SMTPURL, "smtp-url", "", "relay that sends helpdesk links by email: smtp://user@host:587 (STARTTLS required) or smtps://user@host:465; password in the URL, --smtp-password-file or $"+envSMTPPassword)
+		e.String(&cfg.SMTPPasswordFile, "smtp-password-file", "", "file holding the relay's password (first line)")
+		e.String(&cfg.SMTPFrom, "smtp-from", "", "From of the helpdesk's email, as \"Example ISP <helpdesk@example.com>\" (required with --smtp-url)")
+		e.String(&cfg.SMTPReplyTo, "smtp-reply-to", "", "Reply-To of the helpdesk's email (default: none)")
+		e.Duration(&cfg.SMTPTimeout, "smtp-timeout", 20*time.Second, "how long one email may take, from connecting to the relay's answer")
+		cfg.SMTPPassword, _ = lookupEnv(envSMTPPassword)
 		e.Int(&cfg.SignInConcurrency, "sign-in-concurrency", 0, fmt.Sprintf("helpdesk password hashes run at once, %d MiB each (0: half the cores, within GOMEMLIMIT)", store.HashMemory()>>20))
 	case "generate":
 		e.String(&cfg.Email, "email", "", "email address (required)")
@@ -353,6 +373,7 @@ func (c *Config) Validate(cmd string) error {
 		if c.SignInConcurrency < 0 || c.SignInConcurrency > maxSignInConcurrency {
 			bad("sign-in-concurrency", "must be 0 (automatic) to %d", maxSignInConcurrency)
 		}
+		c.validateSMTP(bad)
 		if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.SessionIdle > c.SessionMax {
 			bad("session-idle", "and --session-max must be positive, the idle time no longer than the maximum")
 		}

@@ -233,6 +233,11 @@ func (h *helpdeskStore) housekeeping(ctx context.Context, retention time.Duratio
 			} else if n > 0 {
 				log.Info("deleted stale helpdesk sign-in attempts", "count", n)
 			}
+			if n, err := st.DeleteStaleCodes(ctx, now); err != nil {
+				log.Warn("delete stale short codes", "error", err)
+			} else if n > 0 {
+				log.Info("deleted spent helpdesk short codes", "count", n)
+			}
 			if retention > 0 {
 				if n, err := st.PurgeEvents(ctx, now.Add(-retention)); err != nil {
 					log.Warn("purge audit events", "error", err)

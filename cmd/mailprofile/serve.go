@@ -44,6 +44,10 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return err
 	}
 	go hd.housekeeping(ctx, cfg.AuditRetention, log)
+	mailCfg, err := smtpMail(cfg)
+	if err != nil {
+		return err
+	}
 	wcfg := web.Config{
 		Logger:           log,
 		Finder:           a.finder,
@@ -68,6 +72,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 
 			SignInConcurrency: hashSlots,
 			HashingMemory:     hashing,
+			Mail:              mailCfg.Mail,
 		},
 		RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst,

@@ -1,0 +1,26 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Render executes the template name of t with data into a buffer and only
+// then writes it, so that a template error becomes a clean 500 instead of
+// half a page. Pages are never cached (they hold addresses, and the
+// helpdesk's tokens); lang, when set, is the page's Content-Language.
+func Render(c echo.Context, status int, t *template.Template, name string, data any, lang string) error {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	if lang != "" {
+		h.Set("Content-Language", lang)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
