@@ -17,12 +17,19 @@ const (
 	Google   Protocol = "google"
 )
 
+// Auto is no choice of kind: the provider's preferred kind for the
+// device. ParseProtocol returns it for an empty type; an Account never
+// has it.
+const Auto Protocol = ""
+
 // ParseProtocol reads the user-facing type parameter: "imap", "pop"
 // ("pop3" is a synonym), "exchange" or "google", in lower or upper case.
-// An empty string means IMAP.
+// An empty string is Auto.
 func ParseProtocol(s string) (Protocol, error) {
 	switch s {
-	case "", "imap", "IMAP":
+	case "":
+		return Auto, nil
+	case "imap", "IMAP":
 		return IMAP, nil
 	case "pop", "pop3", "POP", "POP3":
 		return POP, nil

@@ -243,7 +243,7 @@ func TestBuildRejects(t *testing.T) {
 		{"port too big", func(a *Account) { a.Outgoing.Port = 70000 }, "invalid account: outgoing server port 70000 out of range"},
 		{"bad auth", func(a *Account) { a.Incoming.Auth = "OAuth2" }, `invalid account: incoming server authentication "OAuth2" is not an Apple EmailAuth value`},
 		{"bad protocol", func(a *Account) { a.Protocol = "jmap" }, `invalid account: account protocol "jmap" is not imap, pop, exchange or google`},
-		{"no protocol", func(a *Account) { a.Protocol = "" }, `invalid account: account protocol "" is not imap, pop, exchange or google`},
+		{"no protocol", func(a *Account) { a.Protocol = Auto }, `invalid account: account protocol "" is not imap, pop, exchange or google`},
 		{"OAuth for IMAP", func(a *Account) { a.Incoming.Auth = AuthOAuth }, `invalid account: incoming server authentication "OAuth" is not an Apple EmailAuth value`},
 		{"no address", func(a *Account) { a.Address = Address{} }, "invalid account: account has no address"},
 		{"control in name", func(a *Account) { a.Name = "a\x01b" }, "invalid account name: contains a control character or line break"},
@@ -281,7 +281,7 @@ func TestParseName(t *testing.T) {
 }
 
 func TestParseProtocol(t *testing.T) {
-	for in, want := range map[string]Protocol{"": IMAP, "imap": IMAP, "IMAP": IMAP, "pop": POP, "pop3": POP, "POP3": POP,
+	for in, want := range map[string]Protocol{"": Auto, "imap": IMAP, "IMAP": IMAP, "pop": POP, "pop3": POP, "POP3": POP,
 		"exchange": Exchange, "EXCHANGE": Exchange, "google": Google, "GOOGLE": Google} {
 		if got, err := ParseProtocol(in); err != nil || got != want {
 			t.Errorf("ParseProtocol(%q) = %q, %v; want %q", in, got, err, want)

@@ -67,6 +67,12 @@ func FuzzParseProtocol(f *testing.F) {
 			}
 			return
 		}
+		if p == Auto {
+			if s != "" {
+				t.Fatalf("ParseProtocol(%q) = no choice, want that only for the empty string", s)
+			}
+			return
+		}
 		if !slices.Contains(Kinds, p) {
 			t.Fatalf("ParseProtocol(%q) = %q, want imap, pop, exchange or google", s, p)
 		}

@@ -390,8 +390,12 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("focus starts on %q, want the address field", got)
 		}
 		b.do(t, ctx, chromedp.KeyEvent("someone@btinternet.com"), chromedp.KeyEvent(kb.Tab))
+		if got := active(); got != "type=" {
+			t.Fatalf("after the address, Tab goes to %q, want the choose-for-me choice", got)
+		}
+		b.do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
 		if got := active(); got != "type=imap" {
-			t.Fatalf("after the address, Tab goes to %q, want the IMAP choice", got)
+			t.Fatalf("arrow down goes to %q, want the IMAP choice", got)
 		}
 		b.do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
 		if got := active(); got != "type=pop" {

@@ -38,10 +38,13 @@ func classify(err error) publicError {
 		inputErr *profile.InputError
 		httpErr  *echo.HTTPError
 		busyErr  *discover.BusyError
+		notHere  *notInstallableError
 	)
 	switch {
 	case errors.As(err, &inputErr):
 		return publicError{Status: http.StatusBadRequest, Message: inputErr.Message, Field: inputErr.Field}
+	case errors.As(err, &notHere):
+		return publicError{Status: http.StatusUnprocessableEntity, Message: notHere.Error(), Field: "type"}
 	case errors.Is(err, provider.ErrNotFound):
 		return publicError{Status: http.StatusNotFound, Message: userMessage(err), Field: "email"}
 	case errors.Is(err, provider.ErrOAuthOnly),
