@@ -44,24 +44,7 @@ func TestBuildGoldenAccounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
-			got, err := Build(tt.acct, testOptions)
-			if err != nil {
-				t.Fatalf("Build() error: %v", err)
-			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test -update): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Build() differs from %s:\n%s", path, got)
-			}
-			checkSharedTool(t, path)
+			checkSharedTool(t, golden(t, tt.golden, tt.acct))
 		})
 	}
 }

@@ -52,25 +52,33 @@ func TestBuildGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
-			got, err := Build(tt.acct, testOptions)
-			if err != nil {
-				t.Fatalf("Build() error: %v", err)
-			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test -update): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Build() differs from %s:\n%s", path, got)
-			}
+			golden(t, tt.golden, tt.acct)
 		})
 	}
+}
+
+// golden builds acct and compares it with testdata/name, or writes it
+// there with -update; it returns the file's path.
+func golden(t *testing.T, name string, acct Account) string {
+	t.Helper()
+	got, err := Build(acct, testOptions)
+	if err != nil {
+		t.Fatalf("Build() error: %v", err)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Build() differs from %s:\n%s", path, got)
+	}
+	return path
 }
 
 // TestAppendBuild checks that AppendBuild appends Build's bytes, into

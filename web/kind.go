@@ -247,15 +247,15 @@ func builtInOption(k profile.Protocol, p *provider.Provider, dev device) string 
 // 14 to 17, Settings > Passwords & Accounts on 12 and 13, Settings >
 // Accounts & Passwords on 11. For an unknown version, the newest.
 func iosAccountsPath(ios int) string {
-	switch {
-	case ios == 0 || ios >= 18:
-		return "Settings > Apps > Mail > Mail Accounts"
-	case ios >= 14:
+	switch iosPlace(ios) {
+	case "14":
 		return "Settings > Mail > Accounts"
-	case ios >= 12:
+	case "12":
 		return "Settings > Passwords & Accounts"
+	case "11":
+		return "Settings > Accounts & Passwords"
 	}
-	return "Settings > Accounts & Passwords"
+	return "Settings > Apps > Mail > Mail Accounts"
 }
 
 // ChooseKind is the kind of account a profile for addr gets on a device

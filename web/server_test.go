@@ -11,9 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,27 +181,11 @@ func TestDownloadProfile(t *testing.T) {
 }
 
 // checkWithSharedTool runs ../shared/tools/verify-profile, an independent
-// checker (OpenSSL for the signature, Apple's schema for every key).
+// checker (OpenSSL for the signature, Apple's schema for every key), on a
+// signed download.
 func checkWithSharedTool(t *testing.T, body []byte, expect map[string]any) {
 	t.Helper()
-	tool := filepath.Join("..", "..", "shared", "tools", "verify-profile")
-	if _, err := os.Stat(tool); err != nil {
-		t.Log("skipping the shared profile checker: ../shared is not beside this clone")
-		return
-	}
-	python := pythonWithYAML(t)
-	if python == "" {
-		t.Skip("no python3 with PyYAML: run scripts/test, which installs python3-yaml")
-	}
-	f := filepath.Join(t.TempDir(), "p.mobileconfig")
-	if err := os.WriteFile(f, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := json.Marshal(expect)
-	out, err := exec.Command(python, tool, f, "--expect", string(want)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("verify-profile: %v\n%s", err, out)
-	}
+	sharedTool(t, body, true, expect)
 }
 
 func pythonWithYAML(t *testing.T) string {
