@@ -215,3 +215,42 @@ func (d device) installMask() byte {
 	}
 	return m
 }
+
+// installMaskOf is requestDevice(ua, param).installMask() without the
+// regular expressions and the browser's name, which the mask does not
+// depend on: the fast path reads it for every repeat download that is not
+// IMAP or POP. FuzzDetectDevice holds the two to the same answers.
+func installMaskOf(ua, param string) byte {
+	d := device{Kind: deviceOther}
+	switch {
+	case strings.Contains(ua, "Windows Phone"), strings.Contains(ua, "Android"):
+	case strings.Contains(ua, "iPhone"), strings.Contains(ua, "iPad"), strings.Contains(ua, "iPod"):
+		d = device{Kind: deviceIOS, IOS: iosMajor(ua)}
+	case strings.Contains(ua, "Macintosh"):
+		d.Kind = deviceMac
+	}
+	return d.withParam(param).installMask()
+}
+
+// iosMajor is what iosVersion finds: the digits before the first "_"
+// after the first of "iPhone OS ", "CPU OS " or "iPod OS " that has them,
+// leftmost first, or 0.
+func iosMajor(ua string) int {
+	for i := 0; i < len(ua); i++ {
+		for _, tok := range [...]string{"iPhone OS ", "CPU OS ", "iPod OS "} {
+			if !strings.HasPrefix(ua[i:], tok) {
+				continue
+			}
+			rest := ua[i+len(tok):]
+			n := 0
+			for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+				n++
+			}
+			if n > 0 && n < len(rest) && rest[n] == '_' {
+				v, _ := strconv.Atoi(rest[:n])
+				return v
+			}
+		}
+	}
+	return 0
+}

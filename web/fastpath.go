@@ -137,7 +137,7 @@ func requestKey(buf []byte, f formValues, ua string) []byte {
 	case "imap", "pop":
 		return append(buf, 0)
 	}
-	return append(buf, 1, requestDevice(ua, f.Device).installMask())
+	return append(buf, 1, installMaskOf(ua, f.Device))
 }
 
 // signerID is the fingerprint of the signing certificate in use, or ""

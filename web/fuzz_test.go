@@ -149,6 +149,9 @@ func FuzzDetectDevice(f *testing.F) {
 				d.Kind == deviceMac && m != 1<<2|1<<3 || (param == deviceParamMac) != (d.Kind == deviceMac) && param != "" {
 				t.Fatalf("requestDevice(%q, %q) = %+v, installs %04b", ua, param, d, m)
 			}
+			if fast := installMaskOf(ua, param); fast != m {
+				t.Fatalf("installMaskOf(%q, %q) = %04b, requestDevice gives %04b", ua, param, fast, m)
+			}
 		}
 	})
 }

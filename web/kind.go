@@ -30,25 +30,30 @@ type kindLookup struct {
 	finder Finder
 	ctx    context.Context
 	addr   profile.Address
-	done   map[profile.Protocol]kindResult
+	done   [4]kindResult // by index in profile.Kinds
 }
 
 type kindResult struct {
+	asked bool
 	found provider.Settings
 	err   error
 }
 
 func (s *Server) kinds(ctx context.Context, addr profile.Address) *kindLookup {
-	return &kindLookup{finder: s.finder, ctx: ctx, addr: addr, done: map[profile.Protocol]kindResult{}}
+	return &kindLookup{finder: s.finder, ctx: ctx, addr: addr}
 }
 
 // find is the settings of kind k.
 func (l *kindLookup) find(k profile.Protocol) (provider.Settings, error) {
-	if r, ok := l.done[k]; ok {
+	i := slices.Index(profile.Kinds, k)
+	if i < 0 || i >= len(l.done) {
+		return l.finder.Find(l.ctx, l.addr, k) // a kind newer than this table
+	}
+	if r := &l.done[i]; r.asked {
 		return r.found, r.err
 	}
 	found, err := l.finder.Find(l.ctx, l.addr, k)
-	l.done[k] = kindResult{found, err}
+	l.done[i] = kindResult{true, found, err}
 	return found, err
 }
 
@@ -268,7 +273,7 @@ func ChooseKind(ctx context.Context, f Finder, addr profile.Address, want profil
 	if err != nil {
 		return "", provider.Settings{}, err
 	}
-	l := &kindLookup{finder: f, ctx: ctx, addr: addr, done: map[profile.Protocol]kindResult{}}
+	l := &kindLookup{finder: f, ctx: ctx, addr: addr}
 	o, err := l.choose(want, device{Kind: deviceOther}.withParam(dev))
 	return o.Kind, o.Found, err
 }
