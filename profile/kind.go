@@ -11,6 +11,7 @@ package profile
 // Kinds are every kind of account, in the order a provider that states no
 // preference has them preferred: the ones that sign in on the provider's
 // own page first, since they need no app password, then IMAP before POP.
+// It must not be modified.
 var Kinds = []Protocol{Exchange, Google, IMAP, POP}
 
 // OnMac reports whether a profile of this kind installs on macOS.
