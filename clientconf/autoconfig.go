@@ -3,6 +3,7 @@ package clientconf
 import (
 	"bytes"
 	"encoding/xml"
+	"strings"
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
@@ -36,6 +37,17 @@ type xmlEmailProvider struct {
 	Docs        *xmlURL     `xml:"documentation,omitempty"`
 	Enable      *xmlEnable  `xml:"enable,omitempty"`
 	WebMail     *xmlWebMail `xml:"webMail,omitempty"`
+	// Accounts is mailprofile's extension (provider.ExtensionNS), which
+	// other clients ignore: the Google account and the order of
+	// preference of kinds, so that another mailprofile reading this
+	// document offers what a profile from here would.
+	Accounts *xmlAccounts `xml:",omitempty"`
+}
+
+type xmlAccounts struct {
+	XMLName xml.Name  `xml:"https://github.com/mailprofile/mailprofile/clientconfig/1 accounts"`
+	Prefer  string    `xml:"prefer,attr,omitempty"`
+	Google  *struct{} `xml:"google,omitempty"`
 }
 
 // xmlServer is a server section. XMLName is left empty for incoming and
@@ -87,8 +99,12 @@ type xmlOAuth2 struct {
 //
 // Every encrypted server is listed, in the file's order, with all its
 // sign-in methods, OAuth2 included: the client takes the first it can
-// use. Servers without TLS are left out. A provider with no encrypted
-// incoming or outgoing server is a *NotServedError.
+// use. Type="exchange" servers follow the IMAP and POP ones, as in
+// Thunderbird's ISPDB, and the extension element carries the Google
+// account and the preference of kinds (provider.ExtensionNS). Servers
+// without TLS are left out. A provider with neither an encrypted incoming
+// and outgoing server nor an encrypted Exchange server is a
+// *NotServedError.
 func Autoconfig(e Entry, addr *profile.Address) ([]byte, error) {
 	p := e.Provider
 	domain := e.Domain
@@ -104,8 +120,21 @@ func Autoconfig(e Entry, addr *profile.Address) ([]byte, error) {
 	xp := &doc.Provider
 	xp.Incoming = autoconfigServers(p.Incoming, domain, addr)
 	xp.Outgoing = autoconfigServers(p.Outgoing, domain, addr)
-	if len(xp.Incoming) == 0 || len(xp.Outgoing) == 0 {
+	exchange := autoconfigServers(p.Exchange, domain, addr)
+	if (len(xp.Incoming) == 0 || len(xp.Outgoing) == 0) && len(exchange) == 0 {
 		return nil, &NotServedError{Format: "autoconfig", Reason: "no encrypted incoming and outgoing server"}
+	}
+	xp.Incoming = append(xp.Incoming, exchange...)
+	if p.Google || len(p.Prefer) > 0 {
+		xp.Accounts = &xmlAccounts{}
+		if p.Google {
+			xp.Accounts.Google = &struct{}{}
+		}
+		names := make([]string, len(p.Prefer))
+		for i, k := range p.Prefer {
+			names[i] = provider.KindName(k)
+		}
+		xp.Accounts.Prefer = strings.Join(names, " ")
 	}
 	if p.DocURL != "" {
 		xp.Docs = &xmlURL{URL: p.DocURL}

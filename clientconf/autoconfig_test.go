@@ -53,11 +53,12 @@ func TestAutoconfigStructure(t *testing.T) {
 		t.Skip("../shared/spec/autoconfig not found: shared/ is not beside this clone")
 	}
 	defined := schemaNames(t, rnc)
-	// Thunderbird's extensions, which the schema admits as unknown elements.
-	extensions := []string{"enable", "instruction", "webMail", "loginPage"}
+	// Thunderbird's extensions and mailprofile's (in its own namespace),
+	// which the schema admits as unknown elements.
+	extensions := []string{"enable", "instruction", "webMail", "loginPage", "accounts", "google"}
 	order := map[string][]string{
 		"clientConfig":   {"emailProvider", "calendar", "addressBook", "oAuth2"},
-		"emailProvider":  {"domain", "displayName", "displayShortName", "incomingServer", "outgoingServer", "documentation", "enable", "webMail"},
+		"emailProvider":  {"domain", "displayName", "displayShortName", "incomingServer", "outgoingServer", "documentation", "enable", "webMail", "accounts"},
 		"incomingServer": {"hostname", "port", "socketType", "authentication", "username"},
 		"outgoingServer": {"hostname", "port", "socketType", "authentication", "username"},
 		"oAuth2":         {"issuer", "scope", "authURL", "tokenURL"},
@@ -143,8 +144,8 @@ func inOrder(names, want []string) bool {
 
 // TestAutoconfigRoundTrip reads every catalog provider's document back
 // with the catalog's own parser: with placeholders and with an address
-// filled in, it gives the settings the profile is built from, for IMAP
-// and POP alike, and the same reasons where there are none (but for
+// filled in, it gives the settings the profile is built from, for every
+// kind of account, and the same reasons where there are none (but for
 // plain-text servers, which the document leaves out).
 func TestAutoconfigRoundTrip(t *testing.T) {
 	c := operator(t)
@@ -167,7 +168,10 @@ func TestAutoconfigRoundTrip(t *testing.T) {
 					back.DocURL != p.DocURL || back.WebMailURL != p.WebMailURL || !reflect.DeepEqual(back.Enable, p.Enable) || !reflect.DeepEqual(back.OAuth2, p.OAuth2) {
 					t.Errorf("Parse(Autoconfig(%s)) = %+v, want the catalog's %+v", domain, back, p)
 				}
-				for _, proto := range []profile.Protocol{profile.IMAP, profile.POP} {
+				if !slices.Equal(back.Preference(), p.Preference()) {
+					t.Errorf("Parse(Autoconfig(%s)) prefers %v, want %v", domain, back.Preference(), p.Preference())
+				}
+				for _, proto := range profile.Kinds {
 					want, wantErr := p.Settings(addr, proto)
 					got, err := back.Settings(addr, proto)
 					if errors.Is(wantErr, provider.ErrNoSecureServer) && errors.Is(err, provider.ErrNoProtocol) {

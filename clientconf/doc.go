@@ -14,14 +14,17 @@
 // server without TLS: a profile never offers one, and neither do these.
 // Autoconfig lists every other server with all its sign-in methods in the
 // file's order, OAuth2 included, as Thunderbird's own ISPDB does; the
-// client picks the first it supports. Autodiscover has no word for OAuth2
+// client picks the first it supports. That includes the type="exchange"
+// servers that Exchange profiles use, and the extension element that
+// marks Google accounts, which other clients ignore. Autodiscover has no word for OAuth2
 // or CRAM-MD5, so it carries the servers a profile would use, when they
 // take a password (SPA off) or NTLM (SPA on). PACC says only "password":
 // true, provider-wide, with implicit TLS on the standard ports and the
 // full address as user name, and no way to say "app passwords only" or
 // "switch IMAP on first"; so it lists a server only when password sign-in
 // is its first method and the provider asks nothing of the user first,
-// and it never advertises OAuth, whose issuer we cannot vouch for.
+// and it never advertises OAuth, whose issuer we cannot vouch for: so it
+// never lists an Exchange server or a Google account either.
 //
 // The package is pure, like provider: no HTTP, no files, no clock, no
 // logging. The web package serves these bytes and cmd prints the records.

@@ -74,7 +74,8 @@ func address(t testing.TB, s string) profile.Address {
 
 // TestGolden renders every format for BT (IMAP 993, POP3 995 and SMTP 465
 // with implicit TLS, the full address as user name), WEB.DE (SMTP with
-// STARTTLS first, the local part as user name), Gmail (OAuth2 first) and
+// STARTTLS first, the local part as user name), Gmail (OAuth2 first, the
+// Google account), Outlook.com (OAuth2 only, an Exchange server) and
 // an operator's file (testdata/providers: STARTTLS before implicit TLS,
 // %EMAILDOMAIN% in host names, a plain-text server).
 func TestGolden(t *testing.T) {
@@ -94,6 +95,10 @@ func TestGolden(t *testing.T) {
 			return Autoconfig(entry(t, c, "web.de"), &a)
 		}},
 		{"autoconfig-gmail.com.xml", func(t *testing.T) ([]byte, error) { return Autoconfig(entry(t, c, "gmail.com"), nil) }},
+		{"autoconfig-outlook.com-address.xml", func(t *testing.T) ([]byte, error) {
+			a := address(t, "someone@outlook.com")
+			return Autoconfig(entry(t, c, "outlook.com"), &a)
+		}},
 		{"autodiscover-btinternet.com.xml", func(t *testing.T) ([]byte, error) {
 			return Autodiscover(entry(t, c, "btinternet.com"), address(t, "someone@btinternet.com"))
 		}},

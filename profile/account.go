@@ -2,28 +2,46 @@ package profile
 
 import "fmt"
 
-// Protocol is the incoming mail protocol of an account.
+// Protocol is the kind of account a profile sets up: a mail account with
+// IMAP or POP incoming mail (com.apple.mail.managed), a Microsoft
+// Exchange ActiveSync account signed in with OAuth
+// (com.apple.eas.account), or a Google account (com.apple.google-oauth).
+// kind.go says where each installs.
 type Protocol string
 
-// The incoming protocols a com.apple.mail.managed payload can express.
+// The kinds of account a profile can set up.
 const (
-	IMAP Protocol = "imap"
-	POP  Protocol = "pop"
+	IMAP     Protocol = "imap"
+	POP      Protocol = "pop"
+	Exchange Protocol = "exchange"
+	Google   Protocol = "google"
 )
 
-// ParseProtocol reads the user-facing type parameter ("imap" or "pop";
-// "pop3" is accepted as a synonym). An empty string means IMAP.
+// Auto is no choice of kind: the provider's preferred kind for the
+// device. ParseProtocol returns it for an empty type; an Account never
+// has it.
+const Auto Protocol = ""
+
+// ParseProtocol reads the user-facing type parameter: "imap", "pop"
+// ("pop3" is a synonym), "exchange" or "google", in lower or upper case.
+// An empty string is Auto.
 func ParseProtocol(s string) (Protocol, error) {
 	switch s {
-	case "", "imap", "IMAP":
+	case "":
+		return Auto, nil
+	case "imap", "IMAP":
 		return IMAP, nil
 	case "pop", "pop3", "POP", "POP3":
 		return POP, nil
+	case "exchange", "EXCHANGE":
+		return Exchange, nil
+	case "google", "GOOGLE":
+		return Google, nil
 	}
 	if len(s) > 16 {
 		s = s[:16] + "…"
 	}
-	return "", &InputError{Field: "type", Message: fmt.Sprintf("unknown account type %q: choose imap or pop", s)}
+	return "", &InputError{Field: "type", Message: fmt.Sprintf("unknown account type %q: choose imap, pop, exchange or google", s)}
 }
 
 // accountType is the EmailAccountType value for p.
@@ -34,7 +52,7 @@ func (p Protocol) accountType() string {
 	return "EmailTypeIMAP"
 }
 
-// Auth is an Apple EmailAuth* value.
+// Auth is an Apple EmailAuth* value, or AuthOAuth.
 // https://developer.apple.com/documentation/devicemanagement/mail
 type Auth string
 
@@ -46,6 +64,12 @@ const (
 	AuthNTLM     Auth = "EmailAuthNTLM"
 	AuthHTTPMD5  Auth = "EmailAuthHTTPMD5"
 )
+
+// AuthOAuth is how an Exchange account signs in: the provider's own
+// sign-in page, through the EAS payload's OAuth key. It is not an
+// EmailAuth value, and a mail account never has it.
+// https://developer.apple.com/documentation/devicemanagement/exchangeactivesync
+const AuthOAuth Auth = "OAuth"
 
 // Server is one mail server as the device will use it.
 type Server struct {
@@ -60,12 +84,18 @@ type Server struct {
 	Username string `json:"username"` // already expanded from the provider's pattern
 }
 
-// Account is everything that shapes one mail payload.
+// Account is everything that shapes one account payload.
 type Account struct {
-	Address  Address
-	Name     string // sender's full name; may be empty
+	Address Address
+	// Name is the sender's full name; may be empty. An Exchange account
+	// takes it from the server, so its profile does not carry it.
+	Name     string
 	Protocol Protocol
+	// Incoming is the incoming mail server of an IMAP or POP account,
+	// and the ActiveSync server of an Exchange account. A Google
+	// account has none: the device knows Google's servers.
 	Incoming Server
+	// Outgoing is the SMTP server of an IMAP or POP account.
 	Outgoing Server
 	// Provider is the provider's display name, e.g. "BT Mail".
 	Provider string
@@ -76,32 +106,53 @@ func (a Account) Validate() error {
 	if a.Address.Local == "" || a.Address.Domain == "" {
 		return fmt.Errorf("account has no address")
 	}
-	if a.Protocol != IMAP && a.Protocol != POP {
-		return fmt.Errorf("account protocol %q is neither imap nor pop", a.Protocol)
+	switch a.Protocol {
+	case IMAP, POP:
+		if err := a.Incoming.validate("incoming"); err != nil {
+			return err
+		}
+		return a.Outgoing.validate("outgoing")
+	case Exchange:
+		if a.Incoming.Auth != AuthOAuth {
+			return fmt.Errorf("exchange server authentication %q: an Exchange account signs in with OAuth only", a.Incoming.Auth)
+		}
+		if a.Outgoing != (Server{}) {
+			return fmt.Errorf("an Exchange account has no outgoing server")
+		}
+		return a.Incoming.validate("exchange")
+	case Google:
+		if a.Incoming != (Server{}) || a.Outgoing != (Server{}) {
+			return fmt.Errorf("a Google account has no servers of its own")
+		}
+		return nil
 	}
-	for _, s := range []struct {
-		name string
-		srv  Server
-	}{{"incoming", a.Incoming}, {"outgoing", a.Outgoing}} {
-		if s.srv.Host == "" {
-			return fmt.Errorf("%s server has no host name", s.name)
+	return fmt.Errorf("account protocol %q is not imap, pop, exchange or google", a.Protocol)
+}
+
+// validate checks one server; name says which in the error.
+func (s Server) validate(name string) error {
+	if s.Host == "" {
+		return fmt.Errorf("%s server has no host name", name)
+	}
+	// Discovery and operator files supply these: text the plist cannot
+	// carry would come back from the device changed.
+	if err := checkText(s.Host, maxDomainLen); err != nil {
+		return fmt.Errorf("%s server host name %w", name, err)
+	}
+	if err := checkText(s.Username, maxInputLen); err != nil {
+		return fmt.Errorf("%s server user name %w", name, err)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		return fmt.Errorf("%s server port %d out of range", name, s.Port)
+	}
+	switch s.Auth {
+	case AuthNone, AuthPassword, AuthCRAMMD5, AuthNTLM, AuthHTTPMD5:
+	case AuthOAuth:
+		if name != "exchange" {
+			return fmt.Errorf("%s server authentication %q is not an Apple EmailAuth value", name, s.Auth)
 		}
-		// Discovery and operator files supply these: text the plist cannot
-		// carry would come back from the device changed.
-		if err := checkText(s.srv.Host, maxDomainLen); err != nil {
-			return fmt.Errorf("%s server host name %w", s.name, err)
-		}
-		if err := checkText(s.srv.Username, maxInputLen); err != nil {
-			return fmt.Errorf("%s server user name %w", s.name, err)
-		}
-		if s.srv.Port < 1 || s.srv.Port > 65535 {
-			return fmt.Errorf("%s server port %d out of range", s.name, s.srv.Port)
-		}
-		switch s.srv.Auth {
-		case AuthNone, AuthPassword, AuthCRAMMD5, AuthNTLM, AuthHTTPMD5:
-		default:
-			return fmt.Errorf("%s server authentication %q is not an Apple EmailAuth value", s.name, s.srv.Auth)
-		}
+	default:
+		return fmt.Errorf("%s server authentication %q is not an Apple EmailAuth value", name, s.Auth)
 	}
 	return nil
 }

@@ -11,6 +11,9 @@ import (
 const (
 	DefaultDisplayName = "{provider} ({email})"
 	DefaultDescription = "Sets up the mail account {email} ({provider}) in Mail. Your password is not in this profile: you type it once while installing."
+	// DefaultSignInDescription is for Exchange and Google accounts,
+	// which sign in on the provider's page after installing.
+	DefaultSignInDescription = "Sets up the account {email} ({provider}). No password is in this profile: after installing, you sign in on your provider's own page."
 )
 
 // Options are the operator's settings that shape every profile.
@@ -24,6 +27,10 @@ type Options struct {
 	// PayloadDisplayName and PayloadDescription.
 	DisplayName string
 	Description string
+	// SignInDescription is the PayloadDescription template of Exchange
+	// and Google profiles, whose password is never typed while
+	// installing; empty means DefaultSignInDescription.
+	SignInDescription string
 	// Secret keys the derivation of PayloadUUIDs. It is per installation
 	// and must not change, or every profile gets new UUIDs.
 	Secret []byte
@@ -39,6 +46,7 @@ func (o Options) Validate() error {
 	}
 	for _, f := range []struct{ name, v string }{
 		{"organization", o.Organization}, {"display name", o.DisplayName}, {"description", o.Description},
+		{"sign-in description", o.SignInDescription},
 	} {
 		if err := checkText(f.v, 1000); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -73,17 +81,28 @@ func ValidateIdentifierPrefix(p string) error {
 // configuration is the top level of a profile.
 // https://developer.apple.com/documentation/devicemanagement/toplevel
 type configuration struct {
-	PayloadContent      []mailPayload `plist:"PayloadContent"`
-	PayloadDescription  string        `plist:"PayloadDescription,omitempty"`
-	PayloadDisplayName  string        `plist:"PayloadDisplayName"`
-	PayloadIdentifier   string        `plist:"PayloadIdentifier"`
-	PayloadOrganization string        `plist:"PayloadOrganization,omitempty"`
+	PayloadContent      []payload `plist:"PayloadContent"`
+	PayloadDescription  string    `plist:"PayloadDescription,omitempty"`
+	PayloadDisplayName  string    `plist:"PayloadDisplayName"`
+	PayloadIdentifier   string    `plist:"PayloadIdentifier"`
+	PayloadOrganization string    `plist:"PayloadOrganization,omitempty"`
 	// PayloadScope is macOS-only; mail payloads are user-channel only.
 	PayloadScope   string `plist:"PayloadScope"`
 	PayloadType    string `plist:"PayloadType"`
 	PayloadUUID    string `plist:"PayloadUUID"`
 	PayloadVersion int    `plist:"PayloadVersion"`
+	// TargetDeviceType 1 (iPhone, iPad) marks the profiles whose payload
+	// only iOS installs, so a Mac refuses them at once and an iPhone
+	// paired with a Watch does not ask which of the two it is for.
+	TargetDeviceType int `plist:"TargetDeviceType,omitempty"`
 }
+
+// targetIOS is TargetDeviceType's value for iPhone, iPad and iPod touch.
+const targetIOS = 1
+
+// payload is one entry of PayloadContent: a mailPayload, an
+// exchangePayload or a googlePayload, each of which writes itself.
+type payload interface{ encodeTo(e *encoder) }
 
 // mailPayload is one com.apple.mail.managed payload. The UseSSL keys have no
 // omitempty: their default is false, so they are always written.
@@ -116,8 +135,9 @@ type mailPayload struct {
 }
 
 // Build returns the XML property list of a configuration profile holding
-// one mail account. The output depends only on acct and opts, so the same
-// input gives the same bytes.
+// one account: a mail, Exchange or Google payload by acct.Protocol. The
+// output depends only on acct and opts, so the same input gives the same
+// bytes.
 func Build(acct Account, opts Options) ([]byte, error) {
 	return AppendBuild(nil, acct, opts)
 }
@@ -148,31 +168,52 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if description == "" {
 		description = DefaultDescription
 	}
-	mail := mailPayload{
-		EmailAccountDescription:                email,
-		EmailAccountName:                       acct.Name,
-		EmailAccountType:                       acct.Protocol.accountType(),
-		EmailAddress:                           email,
-		IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
-		IncomingMailServerHostName:             acct.Incoming.Host,
-		IncomingMailServerPortNumber:           acct.Incoming.Port,
-		IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
-		IncomingMailServerUsername:             acct.Incoming.Username,
-		OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
-		OutgoingMailServerHostName:             acct.Outgoing.Host,
-		OutgoingMailServerPortNumber:           acct.Outgoing.Port,
-		OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
-		OutgoingMailServerUsername:             acct.Outgoing.Username,
-		OutgoingPasswordSameAsIncomingPassword: true,
-		PayloadDisplayName:                     email + " (" + acct.Protocol.label() + ")",
-		PayloadIdentifier:                      ids.Mail,
-		PayloadOrganization:                    opts.Organization,
-		PayloadType:                            "com.apple.mail.managed",
-		PayloadUUID:                            ids.MailUUID,
-		PayloadVersion:                         1,
+	if acct.Protocol.SignsIn() {
+		description = opts.SignInDescription
+		if description == "" {
+			description = DefaultSignInDescription
+		}
+	}
+	var content payload
+	switch acct.Protocol {
+	case Exchange:
+		p := newExchangePayload(acct)
+		// The account's name in Mail, as a mail account's description is.
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email, ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = opts.Organization
+		content = p
+	case Google:
+		p := newGooglePayload(acct)
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email+" (Google)", ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = opts.Organization
+		content = p
+	default:
+		content = mailPayload{
+			EmailAccountDescription:                email,
+			EmailAccountName:                       acct.Name,
+			EmailAccountType:                       acct.Protocol.accountType(),
+			EmailAddress:                           email,
+			IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
+			IncomingMailServerHostName:             acct.Incoming.Host,
+			IncomingMailServerPortNumber:           acct.Incoming.Port,
+			IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
+			IncomingMailServerUsername:             acct.Incoming.Username,
+			OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
+			OutgoingMailServerHostName:             acct.Outgoing.Host,
+			OutgoingMailServerPortNumber:           acct.Outgoing.Port,
+			OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
+			OutgoingMailServerUsername:             acct.Outgoing.Username,
+			OutgoingPasswordSameAsIncomingPassword: true,
+			PayloadDisplayName:                     email + " (" + acct.Protocol.Label() + ")",
+			PayloadIdentifier:                      ids.Payload,
+			PayloadOrganization:                    opts.Organization,
+			PayloadType:                            "com.apple.mail.managed",
+			PayloadUUID:                            ids.PayloadUUID,
+			PayloadVersion:                         1,
+		}
 	}
 	doc := configuration{
-		PayloadContent:      []mailPayload{mail},
+		PayloadContent:      []payload{content},
 		PayloadDescription:  expand(description),
 		PayloadDisplayName:  expand(displayName),
 		PayloadIdentifier:   ids.Profile,
@@ -181,6 +222,9 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 		PayloadType:         "Configuration",
 		PayloadUUID:         ids.ProfileUUID,
 		PayloadVersion:      1,
+	}
+	if !acct.Protocol.OnMac() {
+		doc.TargetDeviceType = targetIOS
 	}
 	return append(encode(dst, doc), '\n'), nil
 }
@@ -217,14 +261,6 @@ func expandTemplate(template, provider, email, organization string) string {
 		i++
 	}
 	return b.String()
-}
-
-// label is the protocol's name as people know it.
-func (p Protocol) label() string {
-	if p == POP {
-		return "POP"
-	}
-	return "IMAP"
 }
 
 // FileName is a safe download name for acct's profile: ASCII only, no path

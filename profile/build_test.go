@@ -52,25 +52,33 @@ func TestBuildGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
-			got, err := Build(tt.acct, testOptions)
-			if err != nil {
-				t.Fatalf("Build() error: %v", err)
-			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test -update): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Build() differs from %s:\n%s", path, got)
-			}
+			golden(t, tt.golden, tt.acct)
 		})
 	}
+}
+
+// golden builds acct and compares it with testdata/name, or writes it
+// there with -update; it returns the file's path.
+func golden(t *testing.T, name string, acct Account) string {
+	t.Helper()
+	got, err := Build(acct, testOptions)
+	if err != nil {
+		t.Fatalf("Build() error: %v", err)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Build() differs from %s:\n%s", path, got)
+	}
+	return path
 }
 
 // TestAppendBuild checks that AppendBuild appends Build's bytes, into
@@ -242,7 +250,9 @@ func TestBuildRejects(t *testing.T) {
 		{"port zero", func(a *Account) { a.Incoming.Port = 0 }, "invalid account: incoming server port 0 out of range"},
 		{"port too big", func(a *Account) { a.Outgoing.Port = 70000 }, "invalid account: outgoing server port 70000 out of range"},
 		{"bad auth", func(a *Account) { a.Incoming.Auth = "OAuth2" }, `invalid account: incoming server authentication "OAuth2" is not an Apple EmailAuth value`},
-		{"bad protocol", func(a *Account) { a.Protocol = "exchange" }, `invalid account: account protocol "exchange" is neither imap nor pop`},
+		{"bad protocol", func(a *Account) { a.Protocol = "jmap" }, `invalid account: account protocol "jmap" is not imap, pop, exchange or google`},
+		{"no protocol", func(a *Account) { a.Protocol = Auto }, `invalid account: account protocol "" is not imap, pop, exchange or google`},
+		{"OAuth for IMAP", func(a *Account) { a.Incoming.Auth = AuthOAuth }, `invalid account: incoming server authentication "OAuth" is not an Apple EmailAuth value`},
 		{"no address", func(a *Account) { a.Address = Address{} }, "invalid account: account has no address"},
 		{"control in name", func(a *Account) { a.Name = "a\x01b" }, "invalid account name: contains a control character or line break"},
 	}
@@ -279,15 +289,17 @@ func TestParseName(t *testing.T) {
 }
 
 func TestParseProtocol(t *testing.T) {
-	for in, want := range map[string]Protocol{"": IMAP, "imap": IMAP, "IMAP": IMAP, "pop": POP, "pop3": POP, "POP3": POP} {
+	for in, want := range map[string]Protocol{"": Auto, "imap": IMAP, "IMAP": IMAP, "pop": POP, "pop3": POP, "POP3": POP,
+		"exchange": Exchange, "EXCHANGE": Exchange, "google": Google, "GOOGLE": Google} {
 		if got, err := ParseProtocol(in); err != nil || got != want {
 			t.Errorf("ParseProtocol(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for in, want := range map[string]string{
-		"exchange":              `unknown account type "exchange": choose imap or pop`,
-		"<b>":                   `unknown account type "<b>": choose imap or pop`,
-		strings.Repeat("x", 40): `unknown account type "xxxxxxxxxxxxxxxx…": choose imap or pop`,
+		"jmap":                  `unknown account type "jmap": choose imap, pop, exchange or google`,
+		"Exchange ":             `unknown account type "Exchange ": choose imap, pop, exchange or google`,
+		"<b>":                   `unknown account type "<b>": choose imap, pop, exchange or google`,
+		strings.Repeat("x", 40): `unknown account type "xxxxxxxxxxxxxxxx…": choose imap, pop, exchange or google`,
 	} {
 		_, err := ParseProtocol(in)
 		if ie, ok := err.(*InputError); !ok || ie.Message != want || ie.Field != "type" {

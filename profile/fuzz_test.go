@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -53,7 +54,8 @@ func FuzzParseName(f *testing.F) {
 // FuzzParseProtocol checks the type parameter: only the known spellings
 // are accepted, and the error quotes the input safely and briefly.
 func FuzzParseProtocol(f *testing.F) {
-	for _, s := range []string{"", "imap", "IMAP", "pop", "pop3", "POP3", "exchange", "Imap", "imap\x00", strings.Repeat("é", 20)} {
+	for _, s := range []string{"", "imap", "IMAP", "pop", "pop3", "POP3", "exchange", "EXCHANGE", "google", "GOOGLE",
+		"Exchange", "gmail", "eas", "Imap", "imap\x00", strings.Repeat("é", 20)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -65,8 +67,14 @@ func FuzzParseProtocol(f *testing.F) {
 			}
 			return
 		}
-		if p != IMAP && p != POP {
-			t.Fatalf("ParseProtocol(%q) = %q, want imap or pop", s, p)
+		if p == Auto {
+			if s != "" {
+				t.Fatalf("ParseProtocol(%q) = no choice, want that only for the empty string", s)
+			}
+			return
+		}
+		if !slices.Contains(Kinds, p) {
+			t.Fatalf("ParseProtocol(%q) = %q, want imap, pop, exchange or google", s, p)
 		}
 		if again, err := ParseProtocol(string(p)); err != nil || again != p {
 			t.Fatalf("ParseProtocol(%q) = %q, %v; want %q", p, again, err, p)

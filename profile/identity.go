@@ -13,21 +13,28 @@ import (
 type Identifiers struct {
 	Profile     string // top-level PayloadIdentifier
 	ProfileUUID string
-	Mail        string // mail payload PayloadIdentifier
-	MailUUID    string
+	Payload     string // the account payload's PayloadIdentifier
+	PayloadUUID string
 }
 
 // deriveIdentifiers computes the identifiers for acct. The top-level
-// identifier depends on the address only, so switching between IMAP and POP
-// replaces the profile; the UUIDs also depend on the protocol, so the device
-// recreates the account instead of editing an IMAP account into a POP one.
+// identifier depends on the address only, so switching between IMAP, POP,
+// Exchange and Google replaces the profile instead of adding a second
+// account; the UUIDs also depend on the kind, so the device recreates the
+// account instead of editing an IMAP account into a POP one. The payload
+// identifier ends in .mail for IMAP and POP (as before Exchange and
+// Google, so their UUIDs are unchanged), else in the kind.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
 	id := prefix + "." + escapeIdentifier(acct.Address.Key())
+	part := "mail"
+	if acct.Protocol == Exchange || acct.Protocol == Google {
+		part = string(acct.Protocol)
+	}
 	return Identifiers{
 		Profile:     id,
 		ProfileUUID: derivedUUID(secret, id, "profile", string(acct.Protocol)),
-		Mail:        id + ".mail",
-		MailUUID:    derivedUUID(secret, id, "mail", string(acct.Protocol)),
+		Payload:     id + "." + part,
+		PayloadUUID: derivedUUID(secret, id, part, string(acct.Protocol)),
 	}
 }
 

@@ -28,7 +28,9 @@ type PayloadSummary struct {
 	Type       string
 	Identifier string
 	UUID       string
-	Mail       *MailSummary // for com.apple.mail.managed
+	Mail       *MailSummary     // for com.apple.mail.managed
+	Exchange   *ExchangeSummary // for com.apple.eas.account
+	Google     *GoogleSummary   // for com.apple.google-oauth
 }
 
 // MailSummary is the account a mail payload sets up.
@@ -109,8 +111,13 @@ func Parse(data []byte) (*Summary, error) {
 			c.problem("%s: PayloadIdentifier %q is not unique in the profile", where, p.Identifier)
 		}
 		seen[p.Identifier] = true
-		if p.Type == "com.apple.mail.managed" {
+		switch p.Type {
+		case "com.apple.mail.managed":
 			p.Mail = c.mail(d, where)
+		case "com.apple.eas.account":
+			p.Exchange = c.exchange(d, where)
+		case "com.apple.google-oauth":
+			p.Google = c.google(d, where)
 		}
 		s.Payloads = append(s.Payloads, p)
 	}

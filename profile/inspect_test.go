@@ -80,7 +80,7 @@ func TestParseProblems(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"bt-imap.plist", "bt-pop.plist"} {
+	for _, name := range []string{"bt-imap.plist", "bt-pop.plist", "outlook-exchange.plist", "gmail-google.plist"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

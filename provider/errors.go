@@ -3,6 +3,9 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/mailprofile/mailprofile/profile"
 )
 
 // Sentinels for errors.Is. Each has a struct type below that carries the
@@ -26,15 +29,28 @@ func (e *NotFoundError) Error() string {
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// OAuthOnlyError reports a provider whose servers of the wanted kind accept
-// only OAuth2, which a configuration profile cannot carry (Outlook.com,
-// Microsoft 365). iOS sets these accounts up through its built-in account
-// types instead.
+// OAuthOnlyError reports a provider whose IMAP, POP or SMTP servers accept
+// only OAuth2, which a mail account payload cannot carry (Outlook.com,
+// Microsoft 365). Instead names the kinds of account the provider offers
+// that sign in on its own page (Exchange, Google); without them, the
+// device's built-in account types are the way.
 type OAuthOnlyError struct {
 	Provider string // display name
+	Type     string // imap, pop3 or smtp: the servers that take only OAuth
+	// Instead are the provider's Exchange and Google kinds, in its order
+	// of preference; empty when it offers neither.
+	Instead []profile.Protocol
 }
 
 func (e *OAuthOnlyError) Error() string {
+	if len(e.Instead) > 0 {
+		names := make([]string, len(e.Instead))
+		for i, k := range e.Instead {
+			names[i] = typeName(KindName(k)) + " (type " + KindName(k) + ")"
+		}
+		return e.Provider + " accepts only OAuth sign-in for " + typeName(e.Type) + ", which a mail account profile cannot carry: " +
+			"choose " + strings.Join(names, " or ") + " instead; it signs in on " + e.Provider + "'s own page"
+	}
 	return e.Provider + " accepts only OAuth sign-in, which a configuration profile cannot set up: " +
 		"add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; " +
 		"Mac: System Settings > Internet Accounts)"
@@ -44,17 +60,22 @@ func (e *OAuthOnlyError) Error() string {
 func (e *OAuthOnlyError) Is(target error) bool { return target == ErrOAuthOnly }
 
 // NoProtocolError reports that a provider has no server of the wanted type
-// that a profile can use, such as IMAP at a POP-only provider.
+// that a profile can use, such as IMAP at a POP-only provider, or does
+// not offer the kind of account at all (Exchange, Google).
 type NoProtocolError struct {
 	Provider string // display name
-	Type     string // imap, pop3 or smtp
+	Type     string // imap, pop3, smtp, exchange or google
 	// Alternative is the other incoming protocol when the provider does
 	// offer that one; empty otherwise.
 	Alternative string
 }
 
 func (e *NoProtocolError) Error() string {
-	msg := fmt.Sprintf("%s offers no %s server that a configuration profile can use", e.Provider, typeName(e.Type))
+	what := "server"
+	if e.Type == "exchange" || e.Type == "google" {
+		what = "account"
+	}
+	msg := fmt.Sprintf("%s offers no %s %s that a configuration profile can use", e.Provider, typeName(e.Type), what)
 	if e.Alternative != "" {
 		msg += fmt.Sprintf(": choose %s instead", typeName(e.Alternative))
 	}
@@ -69,7 +90,7 @@ func (e *NoProtocolError) Is(target error) bool { return target == ErrNoProtocol
 // profile is offered.
 type NoSecureServerError struct {
 	Provider string // display name
-	Type     string // imap, pop3 or smtp
+	Type     string // imap, pop3, smtp or exchange
 }
 
 func (e *NoSecureServerError) Error() string {
@@ -88,6 +109,10 @@ func typeName(typ string) string {
 		return "POP"
 	case "smtp":
 		return "outgoing (SMTP)"
+	case "exchange":
+		return "Microsoft Exchange"
+	case "google":
+		return "Google"
 	}
 	return typ
 }

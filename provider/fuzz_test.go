@@ -23,6 +23,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(billionLaughs))
 	f.Add(config(server("incomingServer", "imap", "mail.%EMAILDOMAIN%", "993", "SSL", "%EMAILADDRESS", "secure")))
 	f.Add([]byte(operatorBT))
+	f.Add(config(server("incomingServer", "exchange", "%EMAILDOMAIN%", "443", "SSL", "%EMAILLOCALPART%", "OAuth2") +
+		`<accounts xmlns="` + ExtensionNS + `" prefer="pop3 exchange x"><google/><google/></accounts>`))
 
 	addr := profile.Address{Local: "fred", Domain: "example.com"}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -39,7 +41,7 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("Parse() kept domain %q: %v", d, err)
 				}
 			}
-			for _, proto := range []profile.Protocol{profile.IMAP, profile.POP} {
+			for _, proto := range profile.Kinds {
 				s, err := p.Settings(addr, proto)
 				if err != nil {
 					if !errors.Is(err, ErrOAuthOnly) && !errors.Is(err, ErrNoProtocol) && !errors.Is(err, ErrNoSecureServer) {
@@ -51,7 +53,14 @@ func FuzzParse(f *testing.F) {
 				if err := acct.Validate(); err != nil {
 					t.Fatalf("Settings(%q) = %+v, which does not validate: %v", proto, s, err)
 				}
-				for _, srv := range []profile.Server{s.Incoming, s.Outgoing} {
+				if proto == profile.Google {
+					continue
+				}
+				servers := []profile.Server{s.Incoming, s.Outgoing}
+				if proto == profile.Exchange {
+					servers = servers[:1]
+				}
+				for _, srv := range servers {
 					if err := checkHostname(srv.Host); err != nil || !srv.UseSSL {
 						t.Fatalf("Settings(%q) server %+v: host error %v", proto, srv, err)
 					}

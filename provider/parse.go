@@ -38,6 +38,9 @@ type xmlProvider struct {
 	OldDocs     []xmlLink   `xml:"instruction"` // older form of <documentation>
 	Enable      *xmlEnable  `xml:"enable"`
 	WebMail     *xmlWebMail `xml:"webMail"`
+	// Accounts is mailprofile's extension (extension.go), matched by
+	// its namespace only.
+	Accounts *xmlAccounts `xml:"https://github.com/mailprofile/mailprofile/clientconfig/1 accounts"`
 }
 
 type xmlServer struct {
@@ -161,8 +164,13 @@ func convertProvider(xp xmlProvider, cfg *xmlConfig) (*Provider, error) {
 		p.ShortName = p.DisplayName
 	}
 	for i, xs := range xp.Incoming {
+		if strings.EqualFold(strings.TrimSpace(xs.Type), "exchange") {
+			p.addServer(&p.Exchange, "incoming", i, xs, "exchange")
+			continue
+		}
 		p.addServer(&p.Incoming, "incoming", i, xs, "imap", "pop3")
 	}
+	p.convertAccounts(xp.Accounts)
 	for i, xs := range xp.Outgoing {
 		p.addServer(&p.Outgoing, "outgoing", i, xs, "smtp")
 	}
@@ -196,8 +204,8 @@ func convertProvider(xp xmlProvider, cfg *xmlConfig) (*Provider, error) {
 }
 
 // addServer validates xs and appends it to list, or records why not. A
-// server of a type we do not support (ews, owa, graph, exchange, jmap…)
-// is skipped silently: that is not a defect of the file.
+// server of a type we do not support (ews, owa, graph, jmap…) is skipped
+// silently: that is not a defect of the file.
 func (p *Provider) addServer(list *[]Server, dir string, i int, xs xmlServer, types ...string) {
 	typ := strings.ToLower(strings.TrimSpace(xs.Type))
 	supported := false

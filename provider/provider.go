@@ -1,12 +1,17 @@
 // Package provider is the catalog of mail provider settings: it reads
 // Thunderbird clientConfig v1.1 files (the ISPDB format), answers which
 // provider serves a domain, and maps a provider's servers onto what an
-// Apple com.apple.mail.managed payload can express.
+// Apple account payload can express: com.apple.mail.managed for IMAP and
+// POP, com.apple.eas.account for a type="exchange" server that signs in
+// with OAuth, com.apple.google-oauth for a provider marked with the
+// Google extension (extension.go).
 //
 // The package is pure: it reads files only through the fs.FS values it is
 // given, does no network I/O and does not log. Format reference:
 // https://wiki.mozilla.org/Thunderbird:Autoconfiguration:ConfigFileFormat
 package provider
+
+import "github.com/mailprofile/mailprofile/profile"
 
 // Provider is one <emailProvider> of a clientConfig file. A Provider held by
 // a Catalog is shared between requests and must not be modified.
@@ -19,6 +24,16 @@ type Provider struct {
 	Domains  []string
 	Incoming []Server // imap and pop3, in the file's order of preference
 	Outgoing []Server // smtp, in the file's order of preference
+	// Exchange are the file's type="exchange" incoming servers
+	// (ActiveSync), in its order: an Exchange account's host.
+	Exchange []Server
+	// Google is set by the extension's <google/>: the provider's
+	// addresses are Google accounts, which Apple's Google account
+	// payload sets up.
+	Google bool
+	// Prefer is the extension's order of preference of account kinds;
+	// empty when the file gives none (see Preference).
+	Prefer []profile.Protocol
 	// Enable is set when the user must act before IMAP/POP works, such as
 	// switching on IMAP or creating an app password. The UI shows it.
 	Enable *Enable
@@ -39,7 +54,7 @@ type Provider struct {
 // Server is one incoming or outgoing server as the file describes it, after
 // validation and normalisation.
 type Server struct {
-	Type       string   // imap, pop3 or smtp
+	Type       string   // imap, pop3, smtp or exchange
 	Hostname   string   // lower-case, no trailing dot; may contain %EMAILDOMAIN%
 	Port       int      // 1–65535
 	SocketType string   // SSL, STARTTLS or plain

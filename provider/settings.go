@@ -3,15 +3,19 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mailprofile/mailprofile/profile"
 )
 
-// Settings is a provider's configuration mapped onto what an Apple mail
-// payload can express, for one address and protocol.
+// Settings is a provider's configuration mapped onto what an Apple
+// account payload can express, for one address and kind of account.
 type Settings struct {
 	Provider *Provider
+	// Incoming and Outgoing are the IMAP or POP and the SMTP server of a
+	// mail account; Incoming alone is an Exchange account's ActiveSync
+	// server; a Google account has neither.
 	Incoming profile.Server
 	Outgoing profile.Server
 	// Notes are hints for the user, such as an app password being needed
@@ -22,27 +26,66 @@ type Settings struct {
 	Origin Origin
 }
 
-// Settings picks the first usable incoming server of the wanted protocol
-// (imap for profile.IMAP, pop3 for profile.POP) and the first usable smtp
-// server, and fills in the username for addr.
-//
-// A server is usable when it is encrypted (SSL, or STARTTLS on the plain
-// port; Apple's UseSSL covers both) and lists an authentication method a
-// profile can express. The first such method in the file's order wins:
-// password-cleartext → EmailAuthPassword, password-encrypted →
-// EmailAuthCRAMMD5, NTLM → EmailAuthNTLM, none (and client-IP-address for
-// smtp) → EmailAuthNone. OAuth2, GSSAPI, TLS-client-cert and
-// smtp-after-pop are skipped.
-//
-// The errors are *NoProtocolError, *NoSecureServerError and
+// Settings maps the provider onto the payload of one kind of account for
+// addr. The errors are *NoProtocolError, *NoSecureServerError and
 // *OAuthOnlyError; their messages are fit for the user.
+//
+// IMAP and POP (mail.go): the first usable incoming server of the kind
+// (imap, pop3) and the first usable smtp server, with the username
+// filled in for addr. A server is usable when it is encrypted (SSL, or
+// STARTTLS on the plain port; Apple's UseSSL covers both) and lists an
+// authentication method a profile can express. The first such method in
+// the file's order wins: password-cleartext → EmailAuthPassword,
+// password-encrypted → EmailAuthCRAMMD5, NTLM → EmailAuthNTLM, none (and
+// client-IP-address for smtp) → EmailAuthNone. OAuth2, GSSAPI,
+// TLS-client-cert and smtp-after-pop are skipped.
+//
+// Exchange: the first type="exchange" server with SSL that lists OAuth2;
+// the account signs in on the provider's page, never with a password.
+// Google: the extension's <google/>.
 // https://developer.apple.com/documentation/devicemanagement/mail
 func (p *Provider) Settings(addr profile.Address, proto profile.Protocol) (Settings, error) {
+	switch proto {
+	case profile.IMAP, profile.POP:
+		return p.mailSettings(addr, proto)
+	case profile.Exchange:
+		return p.exchangeSettings(addr)
+	case profile.Google:
+		if !p.Google {
+			return Settings{}, &NoProtocolError{Provider: p.DisplayName, Type: KindName(proto)}
+		}
+		return Settings{Provider: p}, nil
+	}
+	return Settings{}, fmt.Errorf("unknown protocol %q", proto)
+}
+
+// exchangeSettings picks the Exchange server for addr.
+func (p *Provider) exchangeSettings(addr profile.Address) (Settings, error) {
+	secure := false
+	for _, s := range p.Exchange {
+		if s.SocketType != SocketSSL {
+			continue
+		}
+		secure = true
+		host := hostname(s, addr)
+		if checkHostname(host) != nil || !slices.Contains(s.Auth, AuthOAuth2) {
+			continue
+		}
+		return Settings{Provider: p, Incoming: profile.Server{
+			Host: host, Port: s.Port, UseSSL: true, Auth: profile.AuthOAuth, Username: expand(s.Username, addr),
+		}}, nil
+	}
+	if len(p.Exchange) > 0 && !secure {
+		return Settings{}, &NoSecureServerError{Provider: p.DisplayName, Type: "exchange"}
+	}
+	return Settings{}, &NoProtocolError{Provider: p.DisplayName, Type: "exchange"}
+}
+
+// mailSettings is Settings for IMAP and POP.
+func (p *Provider) mailSettings(addr profile.Address, proto profile.Protocol) (Settings, error) {
 	want, other := "imap", "pop3"
 	if proto == profile.POP {
 		want, other = "pop3", "imap"
-	} else if proto != profile.IMAP {
-		return Settings{}, fmt.Errorf("unknown protocol %q", proto)
 	}
 	in, err := p.choose(p.Incoming, want, addr)
 	if err != nil {
@@ -54,11 +97,11 @@ func (p *Provider) Settings(addr profile.Address, proto profile.Protocol) (Setti
 				np.Alternative = other
 			}
 		}
-		return Settings{}, err
+		return Settings{}, p.withInstead(err, addr)
 	}
 	out, err := p.choose(p.Outgoing, "smtp", addr)
 	if err != nil {
-		return Settings{}, err
+		return Settings{}, p.withInstead(err, addr)
 	}
 	s := Settings{
 		Provider: p,
@@ -85,6 +128,25 @@ func (p *Provider) Settings(addr profile.Address, proto profile.Protocol) (Setti
 			"if your usual password is refused, create an app password in your account's security settings and use that.", p.DisplayName))
 	}
 	return s, nil
+}
+
+// withInstead names, in an *OAuthOnlyError, the kinds of account that
+// sign in on the provider's page which the provider offers, so that no
+// refusal is bare.
+func (p *Provider) withInstead(err error, addr profile.Address) error {
+	var oe *OAuthOnlyError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	for _, k := range p.Preference() {
+		if !k.SignsIn() {
+			continue
+		}
+		if _, e := p.Settings(addr, k); e == nil {
+			oe.Instead = append(oe.Instead, k)
+		}
+	}
+	return err
 }
 
 // choice is a server picked for the profile, with the Apple auth value.
@@ -139,7 +201,7 @@ func (p *Provider) choose(servers []Server, typ string, addr profile.Address) (c
 	case !secure:
 		return choice{}, &NoSecureServerError{Provider: p.DisplayName, Type: typ}
 	case oauth:
-		return choice{}, &OAuthOnlyError{Provider: p.DisplayName}
+		return choice{}, &OAuthOnlyError{Provider: p.DisplayName, Type: typ}
 	}
 	// Encrypted servers exist, but only with GSSAPI, client certificates
 	// or smtp-after-pop, none of which a profile can carry.

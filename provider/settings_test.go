@@ -142,17 +142,48 @@ func TestSettingsErrors(t *testing.T) {
 		{
 			name: "Outlook.com IMAP", provider: lookup(t, c, "hotmail.com"), proto: profile.IMAP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
+			message: "Outlook.com accepts only OAuth sign-in for IMAP, which a mail account profile cannot carry: choose Microsoft Exchange (type exchange) instead; it signs in on Outlook.com's own page",
 		},
 		{
 			name: "Outlook.com POP", provider: lookup(t, c, "outlook.com"), proto: profile.POP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Outlook.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
+			message: "Outlook.com accepts only OAuth sign-in for POP, which a mail account profile cannot carry: choose Microsoft Exchange (type exchange) instead; it signs in on Outlook.com's own page",
 		},
 		{
 			name: "Microsoft 365", provider: lookup(t, c, "onmicrosoft.com"), proto: profile.IMAP,
 			sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
-			message: "Microsoft 365 accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
+			message: "Microsoft 365 accepts only OAuth sign-in for IMAP, which a mail account profile cannot carry: choose Microsoft Exchange (type exchange) instead; it signs in on Microsoft 365's own page",
+		},
+		{
+			name: "OAuth only, nothing instead",
+			provider: parseOne(t, config(
+				server("incomingServer", "imap", "imap.example.com", "993", "SSL", "", "OAuth2")+smtpSSL)),
+			proto: profile.IMAP, sentinel: ErrOAuthOnly, target: new(*OAuthOnlyError),
+			message: "example.com accepts only OAuth sign-in, which a configuration profile cannot set up: add the account from your device's own settings instead (iPhone and iPad: Settings > Apps > Mail > Mail Accounts > Add Account; Mac: System Settings > Internet Accounts)",
+		},
+		{
+			name: "no Exchange", provider: lookup(t, c, "btinternet.com"), proto: profile.Exchange,
+			sentinel: ErrNoProtocol, target: new(*NoProtocolError),
+			message: "BT Mail offers no Microsoft Exchange account that a configuration profile can use",
+		},
+		{
+			name: "no Google", provider: lookup(t, c, "outlook.com"), proto: profile.Google,
+			sentinel: ErrNoProtocol, target: new(*NoProtocolError),
+			message: "Outlook.com offers no Google account that a configuration profile can use",
+		},
+		{
+			name: "Exchange with a password only",
+			provider: parseOne(t, config(
+				server("incomingServer", "exchange", "eas.example.com", "443", "SSL", "", "password-cleartext")+imapSSL+smtpSSL)),
+			proto: profile.Exchange, sentinel: ErrNoProtocol, target: new(*NoProtocolError),
+			message: "example.com offers no Microsoft Exchange account that a configuration profile can use",
+		},
+		{
+			name: "Exchange over plain HTTP",
+			provider: parseOne(t, config(
+				server("incomingServer", "exchange", "eas.example.com", "80", "plain", "", "OAuth2"))),
+			proto: profile.Exchange, sentinel: ErrNoSecureServer, target: new(*NoSecureServerError),
+			message: "example.com offers no encrypted connection for Microsoft Exchange, so no profile is offered: your password would travel unprotected",
 		},
 		{
 			name: "iCloud has no POP", provider: lookup(t, c, "icloud.com"), proto: profile.POP,

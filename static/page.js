@@ -4,12 +4,16 @@
   "use strict";
 
   // iPadOS 13 and later send a Mac User-Agent. A Mac has no touch screen,
-  // so touch points tell an iPad apart: show the iPad steps instead.
+  // so touch points tell an iPad apart: show the iPad steps, with their
+  // own download, instead of the Mac's steps and download.
   var mac = document.querySelector("[data-mac-steps]");
   var ipad = document.querySelector("[data-ipad-steps]");
   if (mac && ipad && navigator.maxTouchPoints > 1) {
     ipad.hidden = false;
     mac.hidden = true;
+    document.querySelectorAll("[data-mac-only]").forEach(function (el) {
+      el.hidden = true;
+    });
   }
 
   // Copy buttons: copy the linked field's text and say so.

@@ -14,7 +14,7 @@ type Link struct {
 	TokenHash    []byte // HashToken of the token in the URL
 	Email        string
 	Name         string // display name for the account; may be empty
-	Type         string // "imap" or "pop"
+	Type         string // "imap", "pop", "exchange" or "google"
 	CreatedBy    string // helpdesk user name
 	CreatedAt    time.Time
 	ExpiresAt    time.Time
@@ -86,8 +86,10 @@ func (l Link) State(now time.Time) LinkState {
 
 // Account types a link can hold.
 const (
-	TypeIMAP = "imap"
-	TypePOP  = "pop"
+	TypeIMAP     = "imap"
+	TypePOP      = "pop"
+	TypeExchange = "exchange"
+	TypeGoogle   = "google"
 )
 
 // validate checks what the caller should have checked already, so that no
@@ -96,8 +98,8 @@ func (l Link) validate() error {
 	switch {
 	case len(l.TokenHash) != sha256.Size:
 		return fmt.Errorf("token hash is %d bytes, want %d", len(l.TokenHash), sha256.Size)
-	case l.Type != TypeIMAP && l.Type != TypePOP:
-		return fmt.Errorf("type %q is neither %q nor %q", l.Type, TypeIMAP, TypePOP)
+	case l.Type != TypeIMAP && l.Type != TypePOP && l.Type != TypeExchange && l.Type != TypeGoogle:
+		return fmt.Errorf("type %q is not %q, %q, %q or %q", l.Type, TypeIMAP, TypePOP, TypeExchange, TypeGoogle)
 	case l.MaxDownloads < 1:
 		return errors.New("max downloads must be at least 1")
 	case l.CreatedAt.IsZero() || !l.ExpiresAt.After(l.CreatedAt):

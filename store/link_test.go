@@ -118,7 +118,7 @@ func TestCreateLinkRejects(t *testing.T) {
 	}{
 		{name: "short token hash", modify: func(l *Link) { l.TokenHash = l.TokenHash[:8] }},
 		{name: "no email", modify: func(l *Link) { l.Email = "" }},
-		{name: "bad type", modify: func(l *Link) { l.Type = "exchange" }},
+		{name: "bad type", modify: func(l *Link) { l.Type = "jmap" }},
 		{name: "no downloads", modify: func(l *Link) { l.MaxDownloads = 0 }},
 		{name: "expires before created", modify: func(l *Link) { l.ExpiresAt = l.CreatedAt }},
 		{name: "no creator", modify: func(l *Link) { l.CreatedBy = "" }},

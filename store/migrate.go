@@ -63,10 +63,20 @@ func loadMigrations(dialect string) ([]migration, error) {
 
 // migrate applies the migrations the database has not seen, each in its own
 // transaction together with its schema_migrations row.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) }
+
+// migrateTo is migrate stopping after version upTo (0: the newest), so
+// that a test can make a database as an older release left it.
+func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 	ms, err := loadMigrations(s.dialect)
 	if err != nil {
 		return err
+	}
+	for i, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			ms = ms[:i]
+			break
+		}
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

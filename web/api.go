@@ -20,12 +20,19 @@ type apiServer struct {
 	Authentication string `json:"authentication"` // Apple's EmailAuth* value
 }
 
-// apiAccount is the settings for one protocol, and where they came from.
+// apiAccount is the settings for one kind of account, and where they
+// came from. A mail account (imap, pop) has both servers, an Exchange
+// account its ActiveSync server as incoming (authentication "OAuth"), a
+// Google account neither.
 type apiAccount struct {
-	Type       string    `json:"type"`
-	Incoming   apiServer `json:"incoming"`
-	Outgoing   apiServer `json:"outgoing"`
-	ProfileURL string    `json:"profile_url"`
+	Type       string     `json:"type"`
+	Incoming   *apiServer `json:"incoming,omitempty"`
+	Outgoing   *apiServer `json:"outgoing,omitempty"`
+	ProfileURL string     `json:"profile_url"`
+	// Devices are where the profile installs: "ios" (iPhone and iPad),
+	// "macos".
+	Devices []string `json:"devices"`
+	Notes   []string `json:"notes,omitempty"`
 	// Source says where the settings came from, for people.
 	Source string `json:"source"`
 	// Method and Confidence are how the settings were found and how far
@@ -41,26 +48,42 @@ type apiAccount struct {
 
 // apiSettings is the body of GET /api/v1/settings. Source is that of the
 // last account; Signed reports whether every account's profile is signed.
+// Preferred is the kind a /profile without a type gives the device that
+// asked (its User-Agent, or the device parameter); empty when no kind
+// installs there.
 type apiSettings struct {
 	Email       string            `json:"email"`
 	Provider    string            `json:"provider"`
 	Source      string            `json:"source"`
 	Signed      bool              `json:"signed"`
+	Preferred   string            `json:"preferred,omitempty"`
 	Accounts    []apiAccount      `json:"accounts"`
 	Unavailable map[string]string `json:"unavailable,omitempty"`
 	Notes       []string          `json:"notes,omitempty"`
 }
 
-func newAPIServer(srv profile.Server) apiServer {
+func newAPIServer(srv profile.Server) *apiServer {
+	if srv.Host == "" {
+		return nil
+	}
 	sec := "SSL"
 	if srv.STARTTLS {
 		sec = "STARTTLS"
 	}
-	return apiServer{Host: srv.Host, Port: srv.Port, Security: sec, Username: srv.Username, Authentication: string(srv.Auth)}
+	return &apiServer{Host: srv.Host, Port: srv.Port, Security: sec, Username: srv.Username, Authentication: string(srv.Auth)}
 }
 
-// apiSettings serves GET /api/v1/settings?email=…[&type=…][&name=…]: the
-// settings for each protocol (or the one asked for), and why any is
+// apiDevices are where a profile of kind k installs.
+func apiDevices(k profile.Protocol) []string {
+	if k.OnMac() {
+		return []string{deviceParamIOS, deviceParamMac}
+	}
+	return []string{deviceParamIOS}
+}
+
+// apiSettings serves GET /api/v1/settings?email=…[&type=…][&name=…][&device=…]:
+// the settings of each kind of account the provider offers, in its order
+// of preference (or of the one asked for), and why IMAP or POP is
 // unavailable. The name is checked as the download checks it, and carried
 // into each profile_url.
 func (s *Server) apiSettings(c echo.Context) error {
@@ -73,41 +96,53 @@ func (s *Server) apiSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	protos := []profile.Protocol{profile.IMAP, profile.POP}
-	if f.Type != "" {
-		p, err := profile.ParseProtocol(f.Type)
-		if err != nil {
+	asked, err := profile.ParseProtocol(f.Type)
+	if err != nil {
+		return err
+	}
+	deviceParam, err := parseDevice(f.Device)
+	if err != nil {
+		return err
+	}
+	kinds := s.kinds(c.Request().Context(), addr)
+	list := []profile.Protocol{asked}
+	if asked == profile.Auto {
+		if list, err = kinds.preference(); err != nil {
 			return err
 		}
-		protos = []profile.Protocol{p}
 	}
 	out := apiSettings{Email: addr.String(), Signed: s.signer != nil, Accounts: []apiAccount{}}
 	var firstErr error
-	for _, p := range protos {
-		found, err := s.finder.Find(c.Request().Context(), addr, p)
+	for _, k := range list {
+		found, err := kinds.find(k)
 		if err != nil {
-			if pe := site.Classify(err); pe.Status >= 500 || pe.RetryAfter > 0 {
-				return err // not about this protocol: about the server, or this client
+			if final(err) {
+				return err // not about this kind: about the address, the server, or this client
 			}
 			if firstErr == nil {
 				firstErr = err
 			}
+			if asked == profile.Auto && k.SignsIn() {
+				continue // not every provider has one: no news
+			}
 			if out.Unavailable == nil {
 				out.Unavailable = map[string]string{}
 			}
-			out.Unavailable[string(p)] = site.UserMessage(err)
+			out.Unavailable[string(k)] = site.UserMessage(err)
 			continue
 		}
 		out.Provider = found.ProviderName()
 		out.Source = found.Source()
 		out.Notes = found.Notes
-		req := accountRequest{Addr: addr, Proto: p, Name: name}
+		req := accountRequest{Addr: addr, Proto: k, Name: name}
 		o := origin(found)
 		out.Accounts = append(out.Accounts, apiAccount{
-			Type:       string(p),
+			Type:       string(k),
 			Incoming:   newAPIServer(found.Incoming),
 			Outgoing:   newAPIServer(found.Outgoing),
 			ProfileURL: "/profile?" + req.query(),
+			Devices:    apiDevices(k),
+			Notes:      found.Notes,
 			Source:     found.Source(),
 			Method:     o.Method,
 			Confidence: o.Confidence,
@@ -118,9 +153,12 @@ func (s *Server) apiSettings(c echo.Context) error {
 	}
 	if len(out.Accounts) == 0 {
 		if firstErr == nil {
-			firstErr = errors.New("no protocols asked for")
+			firstErr = errors.New("no kinds asked for")
 		}
 		return firstErr
+	}
+	if o, err := kinds.choose(profile.Auto, requestDevice(c.Request().UserAgent(), deviceParam)); err == nil {
+		out.Preferred = string(o.Kind)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, out)

@@ -59,6 +59,8 @@ func BenchmarkDownload(b *testing.B) {
 		{"unsigned", nil},
 		{"ECDSA-P256-cached", newSigner},
 		{"ECDSA-P256-distinct", newSigner}, // a new address each time, with the cache on: the load test's uncached run
+		{"ECDSA-P256-exchange", newSigner}, // no type, an iPhone: the kind is chosen, an Exchange account
+		{"ECDSA-P256-exchange-cached", newSigner},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := newTestServer(b, func(c *Config) {
@@ -72,6 +74,10 @@ func BenchmarkDownload(b *testing.B) {
 				}
 			})
 			target := profileURL("someone@btinternet.com", "imap", "Some One")
+			ua := ""
+			if strings.Contains(bc.name, "-exchange") {
+				target, ua = profileURL("someone@outlook.com", "", "Some One"), uaIPhoneSafari
+			}
 			distinct := strings.HasSuffix(bc.name, "-distinct")
 			n := 0
 			b.ReportAllocs()
@@ -81,7 +87,11 @@ func BenchmarkDownload(b *testing.B) {
 					target = "/profile?email=someone" + strconv.Itoa(n) + "%40btinternet.com&type=imap&name=Some+One"
 				}
 				rec := httptest.NewRecorder()
-				s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+				req := httptest.NewRequest(http.MethodGet, target, nil)
+				if ua != "" {
+					req.Header.Set("User-Agent", ua)
+				}
+				s.ServeHTTP(rec, req)
 				if rec.Code != http.StatusOK {
 					b.Fatalf("status %d", rec.Code)
 				}

@@ -8,8 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -28,8 +26,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
-
-	"github.com/mailprofile/mailprofile/profile"
 )
 
 // Real User-Agent strings of the devices the review page tells apart.
@@ -264,28 +260,7 @@ func mustContain(t *testing.T, where, got string, want ...string) {
 // the device would, and checks it is a signed profile of the right type.
 func (b *browser) checkDownload(t *testing.T, ctx context.Context, ua, wantType string) {
 	t.Helper()
-	href := attr(t, b, ctx, "#download", "href")
-	base, _ := url.Parse(b.server.URL + "/setup")
-	ref, err := url.Parse(href)
-	if err != nil {
-		t.Fatalf("download href %q: %v", href, err)
-	}
-	req, _ := http.NewRequest(http.MethodGet, base.ResolveReference(ref).String(), nil)
-	req.Header.Set("User-Agent", ua)
-	res, err := b.server.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/x-apple-aspen-config" {
-		t.Fatalf("download %s: %d %s", href, res.StatusCode, res.Header.Get("Content-Type"))
-	}
-	sum, err := profile.Parse(verifyProfile(t, body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := sum.Payloads[0].Mail.AccountType; got != wantType {
+	if got := b.downloadKind(t, ctx, "#download", ua); got != wantType {
 		t.Errorf("downloaded account type = %s, want %s", got, wantType)
 	}
 }
@@ -391,8 +366,12 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("focus starts on %q, want the address field", got)
 		}
 		b.do(t, ctx, chromedp.KeyEvent("someone@btinternet.com"), chromedp.KeyEvent(kb.Tab))
+		if got := active(); got != "type=" {
+			t.Fatalf("after the address, Tab goes to %q, want the choose-for-me choice", got)
+		}
+		b.do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
 		if got := active(); got != "type=imap" {
-			t.Fatalf("after the address, Tab goes to %q, want the IMAP choice", got)
+			t.Fatalf("arrow down goes to %q, want the IMAP choice", got)
 		}
 		b.do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
 		if got := active(); got != "type=pop" {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/mailprofile/mailprofile/profile"
 )
 
 // deviceKind is what the visitor's device can do with a profile, which
@@ -160,4 +162,95 @@ func deviceName(ua string) string {
 		name += " (" + d.Browser + ")"
 	}
 	return name
+}
+
+// withParam is d with the device parameter applied: "ios" makes it an
+// iPhone or iPad, "macos" a Mac. What the User-Agent told stays when it
+// names that same kind of device; otherwise versions are unknown.
+func (d device) withParam(param string) device {
+	switch {
+	case param == deviceParamIOS && !d.onIOS():
+		return device{Kind: deviceIOS}
+	case param == deviceParamMac && d.Kind != deviceMac:
+		return device{Kind: deviceMac}
+	}
+	return d
+}
+
+// requestDevice is the visitor's device: the User-Agent's, unless the
+// device parameter (already checked by parseDevice) says otherwise.
+func requestDevice(ua, param string) device { return detectDevice(ua).withParam(param) }
+
+// onIOS reports whether d is an iPhone, iPad or iPod touch, in any browser.
+func (d device) onIOS() bool { return d.Kind == deviceIOS || d.Kind == deviceIOSSaveOnly }
+
+// installs reports whether a profile of kind k installs on d and works
+// there (profile/kind.go has Apple's facts): a mail account everywhere
+// (iOS 4 is older than any browser that asks), an Exchange or Google
+// account on an iPhone or iPad whose iOS supports it (any, when the
+// version is unknown) but not on a Mac. Any other device installs nothing
+// itself but may pass the file on to an iPhone, so it may download every
+// kind. The fast path relies on mail accounts installing everywhere.
+func (d device) installs(k profile.Protocol) bool {
+	switch {
+	case k.OnMac():
+		return true
+	case d.onIOS():
+		return d.IOS == 0 || d.IOS >= k.MinIOS()
+	case d.Kind == deviceMac:
+		return k.OnMac()
+	}
+	return true
+}
+
+// installMask is the set of kinds d installs, one bit each in
+// profile.Kinds order: all a download's answer depends on besides the
+// query, so the fast path keys on it.
+func (d device) installMask() byte {
+	var m byte
+	for i, k := range profile.Kinds {
+		if d.installs(k) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// installMaskOf is requestDevice(ua, param).installMask() without the
+// regular expressions and the browser's name, which the mask does not
+// depend on: the fast path reads it for every repeat download that is not
+// IMAP or POP. FuzzDetectDevice holds the two to the same answers.
+func installMaskOf(ua, param string) byte {
+	d := device{Kind: deviceOther}
+	switch {
+	case strings.Contains(ua, "Windows Phone"), strings.Contains(ua, "Android"):
+	case strings.Contains(ua, "iPhone"), strings.Contains(ua, "iPad"), strings.Contains(ua, "iPod"):
+		d = device{Kind: deviceIOS, IOS: iosMajor(ua)}
+	case strings.Contains(ua, "Macintosh"):
+		d.Kind = deviceMac
+	}
+	return d.withParam(param).installMask()
+}
+
+// iosMajor is what iosVersion finds: the digits before the first "_"
+// after the first of "iPhone OS ", "CPU OS " or "iPod OS " that has them,
+// leftmost first, or 0.
+func iosMajor(ua string) int {
+	for i := 0; i < len(ua); i++ {
+		for _, tok := range [...]string{"iPhone OS ", "CPU OS ", "iPod OS "} {
+			if !strings.HasPrefix(ua[i:], tok) {
+				continue
+			}
+			rest := ua[i+len(tok):]
+			n := 0
+			for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+				n++
+			}
+			if n > 0 && n < len(rest) && rest[n] == '_' {
+				v, _ := strconv.Atoi(rest[:n])
+				return v
+			}
+		}
+	}
+	return 0
 }

@@ -16,8 +16,10 @@ import (
 // profileContentType makes Safari hand the file to the profile installer.
 const profileContentType = "application/x-apple-aspen-config"
 
-// downloadProfile serves GET /profile: the configuration profile, signed
-// when the operator vouches for its servers.
+// downloadProfile serves GET /profile: the configuration profile of the
+// kind asked for, or of the provider's preferred kind for the visitor's
+// device, signed when the operator vouches for its servers. A kind the
+// device cannot install is a 422 (kind.go).
 // Everything is built and signed in memory before a header is written, so
 // a failure yields a clean error response, never half a profile.
 func (s *Server) downloadProfile(c echo.Context) error {
@@ -26,16 +28,20 @@ func (s *Server) downloadProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.buildProfile(c, req)
+	dev := requestDevice(c.Request().UserAgent(), req.Device)
+	p, err := s.buildProfile(c, req, dev)
 	if err != nil {
+		if notInstallable(c, err) {
+			return s.showNotInstallable(c, err, req, nil)
+		}
 		return err
 	}
 	if err := sendProfile(c, req.Addr, p.body); err != nil {
 		return err
 	}
-	served := s.metrics.profilesServed(req.Proto, p.signs, p.found)
+	served := s.metrics.profilesServed(p.kind, p.signs, p.found)
 	served.Inc()
-	s.rememberDownload(f, req, p, served)
+	s.rememberDownload(f, c.Request().UserAgent(), req, p, served)
 	return nil
 }
 
@@ -65,6 +71,7 @@ func contentDisposition(addr profile.Address) string {
 // builtProfile is a finished profile and what it was made from.
 type builtProfile struct {
 	body   []byte // shared when cached: never modified
+	kind   profile.Protocol
 	found  provider.Settings
 	signs  bool
 	signer string   // the signing certificate's fingerprint when signs
@@ -72,16 +79,18 @@ type builtProfile struct {
 	cached bool
 }
 
-// buildProfile finds the settings for req, builds the plist and signs it
-// when the operator vouches for its servers (see signs). A profile built
-// before for the same inputs comes from the cache.
-func (s *Server) buildProfile(c echo.Context, req accountRequest) (builtProfile, error) {
-	found, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto)
+// buildProfile chooses the kind of account for req on dev, finds its
+// settings, builds the plist and signs it when the operator vouches for
+// its servers (see signs). A profile built before for the same inputs
+// comes from the cache.
+func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (builtProfile, error) {
+	o, err := s.kinds(c.Request().Context(), req.Addr).choose(req.Proto, dev)
 	if err != nil {
 		return builtProfile{}, err
 	}
-	acct := found.Account(req.Addr, req.Proto, req.Name)
-	p := builtProfile{found: found, signs: s.signs(found)}
+	found := o.Found
+	acct := found.Account(req.Addr, o.Kind, req.Name)
+	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found)}
 	if p.signs {
 		p.signer = s.signerID()
 	}

@@ -33,6 +33,8 @@ func TestLongQueryNotEchoed(t *testing.T) {
 		{name: "long address", target: "/setup?email=", query: long, status: http.StatusBadRequest},
 		{name: "long name (95 KB encoded)", target: "/setup?email=someone%40btinternet.com&name=", query: url.QueryEscape(strings.Repeat("é ", size/3)), status: http.StatusBadRequest},
 		{name: "long type", target: "/setup?email=someone%40btinternet.com&type=", query: long, status: http.StatusBadRequest},
+		{name: "long device", target: "/setup?email=someone%40btinternet.com&device=", query: long, status: http.StatusBadRequest},
+		{name: "long device on a download", target: "/profile?email=someone%40outlook.com&device=", query: long, status: http.StatusBadRequest},
 		{name: "long language", target: "/?lang=", query: long, status: http.StatusOK},
 		{name: "repeated address", target: "/?", query: many, status: http.StatusOK},
 		{name: "download error page", target: "/profile?email=bad&type=", query: long, status: http.StatusBadRequest},

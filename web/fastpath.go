@@ -38,7 +38,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	var buf [256]byte
-	rk := requestKey(buf[:0], f)
+	rk := requestKey(buf[:0], f, r.UserAgent())
 	d, body := s.cache.lookupRequest(rk)
 	if d == nil || (d.signed && d.signer != s.signerID()) {
 		return false
@@ -80,13 +80,13 @@ var (
 	noStore                  = []string{"no-store"}
 )
 
-// fastForm reads the email, type and name parameters of a raw query as
-// rawForm does (url.ParseQuery, then the first value of each), without
+// fastForm reads the email, type, name and device parameters of a raw
+// query as rawForm does (url.ParseQuery, then the first value of each), without
 // making a map. ok is false where it could read them differently: a pair
 // with a semicolon or a bad escape, which url.ParseQuery skips. The fuzz
 // test FuzzFastForm holds the two to the same answers.
 func fastForm(raw string) (f formValues, ok bool) {
-	var seen [3]bool
+	var seen [4]bool
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -114,6 +114,8 @@ func fastForm(raw string) (f formValues, ok bool) {
 			i, dst = 1, &f.Type
 		case "name":
 			i, dst = 2, &f.Name
+		case "device":
+			i, dst = 3, &f.Device
 		default:
 			continue
 		}
@@ -124,10 +126,18 @@ func fastForm(raw string) (f formValues, ok bool) {
 	return f, true
 }
 
-// requestKey appends the cache's request key for f to buf: the three
-// values, each preceded by its length.
-func requestKey(buf []byte, f formValues) []byte {
-	return appendKeyString(appendKeyString(appendKeyString(buf, f.Email), f.Type), f.Name)
+// requestKey appends the cache's request key for f, asked with the
+// User-Agent ua, to buf: the four values, each preceded by its length,
+// and, unless the type is IMAP or POP (which every device installs), the
+// kinds the device installs, on which the answer then depends: the kind
+// chosen, or a refusal.
+func requestKey(buf []byte, f formValues, ua string) []byte {
+	buf = appendKeyString(appendKeyString(appendKeyString(appendKeyString(buf, f.Email), f.Type), f.Name), f.Device)
+	switch f.Type {
+	case "imap", "pop":
+		return append(buf, 0)
+	}
+	return append(buf, 1, installMaskOf(ua, f.Device))
 }
 
 // signerID is the fingerprint of the signing certificate in use, or ""
@@ -140,9 +150,10 @@ func (s *Server) signerID() string {
 }
 
 // rememberDownload lets the fast path answer the next request with the
-// same email, type and name as f, which was just answered with p; served
-// counts such downloads.
-func (s *Server) rememberDownload(f formValues, req accountRequest, p builtProfile, served prometheus.Counter) {
+// same email, type, name and device as f, from a device that installs
+// the same kinds as the one with User-Agent ua, which was just answered
+// with p; served counts such downloads.
+func (s *Server) rememberDownload(f formValues, ua string, req accountRequest, p builtProfile, served prometheus.Counter) {
 	if s.cache == nil || !p.cached || p.found.Origin.Discovered() {
 		return
 	}
@@ -153,5 +164,5 @@ func (s *Server) rememberDownload(f formValues, req accountRequest, p builtProfi
 		signer:      p.signer,
 		served:      served,
 	}
-	s.cache.remember(p.key, string(requestKey(nil, f)), d)
+	s.cache.remember(p.key, string(requestKey(nil, f, ua)), d)
 }

@@ -299,6 +299,7 @@ func FuzzFastForm(f *testing.F) {
 	for _, q := range []string{
 		"email=someone%40btinternet.com&type=imap&name=Some+One",
 		"name=a&name=b&email=%41", "email=a;b", "email=%zz&type=pop", "&&=&email", "em%61il=x", "type=imap&x=%",
+		"email=a%40outlook.com&device=ios&device=macos", "dev%69ce=macos&type=exchange",
 	} {
 		f.Add(q)
 	}
@@ -311,7 +312,7 @@ func FuzzFastForm(f *testing.F) {
 			}
 			return
 		}
-		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name")}
+		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device")}
 		if got != want {
 			t.Errorf("fastForm(%q) = %+v, url.ParseQuery reads %+v", raw, got, want)
 		}

@@ -19,16 +19,18 @@ import (
 // user-facing *profile.InputError naming a field, and an accepted request
 // survives its own canonical query unchanged.
 func FuzzParseAccountRequest(f *testing.F) {
-	f.Add("someone@btinternet.com", "imap", "Some One")
-	f.Add(`"<script>"@btinternet.com`, "POP3", `Tom & "Jerry"`)
-	f.Add("someone@b\u00fccher.de", "", "Ren\u00e9e")
-	f.Add("a\r\n@b.com", "exchange", "\xff")
-	f.Fuzz(func(t *testing.T, email, typ, name string) {
-		req, err := parseAccountRequest(formValues{Email: email, Type: typ, Name: name})
+	f.Add("someone@btinternet.com", "imap", "Some One", "")
+	f.Add(`"<script>"@btinternet.com`, "POP3", `Tom & "Jerry"`, "")
+	f.Add("someone@b\u00fccher.de", "", "Ren\u00e9e", "ios")
+	f.Add("a\r\n@b.com", "exchange", "\xff", "macos")
+	f.Add("someone@gmail.com", "google", "", "android")
+	f.Add("someone@outlook.com", "Exchange", "", "MacOS")
+	f.Fuzz(func(t *testing.T, email, typ, name, device string) {
+		req, err := parseAccountRequest(formValues{Email: email, Type: typ, Name: name, Device: device})
 		if err != nil {
 			var ie *profile.InputError
-			if !errors.As(err, &ie) || ie.Message == "" || (ie.Field != "email" && ie.Field != "type" && ie.Field != "name") {
-				t.Fatalf("parseAccountRequest(%q, %q, %q) error %v is not a user-facing *InputError", email, typ, name, err)
+			if !errors.As(err, &ie) || ie.Message == "" || (ie.Field != "email" && ie.Field != "type" && ie.Field != "name" && ie.Field != "device") {
+				t.Fatalf("parseAccountRequest(%q, %q, %q, %q) error %v is not a user-facing *InputError", email, typ, name, device, err)
 			}
 			return
 		}
@@ -39,7 +41,7 @@ func FuzzParseAccountRequest(f *testing.F) {
 		if err != nil {
 			t.Fatalf("query() = %q does not parse: %v", req.query(), err)
 		}
-		again, err := parseAccountRequest(formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name")})
+		again, err := parseAccountRequest(formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device")})
 		if err != nil || again != req {
 			t.Fatalf("parseAccountRequest(query()) = %+v, %v; want %+v", again, err, req)
 		}
@@ -55,6 +57,9 @@ func FuzzRequest(f *testing.F) {
 	f.Add(uint8(2), "someone@outlook.com", "IMAP", "", "x-klingon")
 	f.Add(uint8(3), "someone@icloud.com", "pop", "\u202eenO", "*")
 	f.Add(uint8(4), "someone@\uff42\uff54\uff49\uff4e\uff54\uff45\uff52\uff4e\uff45\uff54.com", "", "😀", "en-US-u-ca-buddhist")
+	f.Add(uint8(3), "someone@outlook.com", "exchange", "", "en")
+	f.Add(uint8(3), "someone@gmail.com", "", "Some One", "de")
+	f.Add(uint8(4), "someone@onmicrosoft.com", "google", "", "fr")
 	s := newTestServer(f, nil)
 	paths := []string{"/", "/setup", "/setup/qr.svg", "/profile", "/api/v1/settings"}
 	f.Fuzz(func(t *testing.T, which uint8, email, typ, name, lang string) {
@@ -88,10 +93,23 @@ func FuzzRequest(f *testing.F) {
 			t.Fatalf("GET %s: signing.Verify = %v", req.URL, err)
 		}
 		sum, err := profile.Parse(v.Content)
-		if err != nil || len(sum.Problems) > 0 || sum.Payloads[0].Mail.Address != addr.String() {
+		if err != nil || len(sum.Problems) > 0 || payloadAddress(sum.Payloads[0]) != addr.String() {
 			t.Fatalf("GET %s: profile %+v, %v; want one without problems for %s", req.URL, sum, err, addr)
 		}
 	})
+}
+
+// payloadAddress is the address an account payload sets up.
+func payloadAddress(p profile.PayloadSummary) string {
+	switch {
+	case p.Mail != nil:
+		return p.Mail.Address
+	case p.Exchange != nil:
+		return p.Exchange.Address
+	case p.Google != nil:
+		return p.Google.Address
+	}
+	return ""
 }
 
 // FuzzDetectDevice reads arbitrary User-Agents: a known kind, sane
@@ -120,6 +138,19 @@ func FuzzDetectDevice(f *testing.F) {
 		name := deviceName(ua)
 		if name == "" || len(name) > 40 || !utf8.ValidString(name) {
 			t.Fatalf("deviceName(%q) = %q", ua, name)
+		}
+		// Mail accounts install everywhere; a Mac takes nothing else, and
+		// the device parameter decides over the User-Agent.
+		for _, param := range []string{"", deviceParamIOS, deviceParamMac} {
+			d := requestDevice(ua, param)
+			m := d.installMask()
+			if !d.installs(profile.IMAP) || !d.installs(profile.POP) ||
+				d.Kind == deviceMac && m != 1<<2|1<<3 || (param == deviceParamMac) != (d.Kind == deviceMac) && param != "" {
+				t.Fatalf("requestDevice(%q, %q) = %+v, installs %04b", ua, param, d, m)
+			}
+			if fast := installMaskOf(ua, param); fast != m {
+				t.Fatalf("installMaskOf(%q, %q) = %04b, requestDevice gives %04b", ua, param, fast, m)
+			}
 		}
 	})
 }

@@ -406,11 +406,12 @@ func TestHelpdeskLinkFormErrors(t *testing.T) {
 		want   string
 	}{
 		{url.Values{"email": {"nobody@unknown.example"}}, 404, "No settings are known for unknown.example."},
-		{url.Values{"email": {"a@outlook.com"}}, 422, "accepts only OAuth sign-in"},
+		{url.Values{"email": {"a@outlook.com"}, "type": {"imap"}}, 422, "accepts only OAuth sign-in for IMAP"},
 		{url.Values{"email": {"a\r\n@btinternet.com"}}, 400, "line break"},
 		{url.Values{"email": {"a@btinternet.com"}, "days": {"31"}}, 400, "between 1 and 30 days"},
 		{url.Values{"email": {"a@btinternet.com"}, "downloads": {"0"}}, 400, "between 1 and 20 downloads"},
-		{url.Values{"email": {"a@btinternet.com"}, "type": {"exchange"}}, 400, "nknown account type"},
+		{url.Values{"email": {"a@btinternet.com"}, "type": {"jmap"}}, 400, "nknown account type"},
+		{url.Values{"email": {"a@btinternet.com"}, "type": {"exchange"}}, 422, "offers no Microsoft Exchange account"},
 	} {
 		tt.form.Set("csrf", b.sessionCSRF())
 		rec := b.post("/admin/links", tt.form)

@@ -522,7 +522,7 @@ func (h *hostileServer) endpoints() []hostileEndpoint {
 }
 
 // hostileParams are the query parameters of the public endpoints.
-var hostileParams = []string{"email", "type", "name", "lang", "next"}
+var hostileParams = []string{"email", "type", "name", "device", "lang", "next"}
 
 // paramGroups are the sets of parameters that get the hostile value in
 // one request.
@@ -689,6 +689,9 @@ func checkDownload(t *testing.T, label string, body []byte, cd string, want acco
 	if err != nil {
 		t.Errorf("%s: 200 download for type %q: %v", label, want.typ, err)
 		return
+	}
+	if proto == profile.Auto {
+		proto = profile.IMAP // BT Mail's preferred kind on every device
 	}
 	v, err := signing.Verify(body, nil, timetest.Fixed())
 	if err != nil || !v.SignatureOK {
@@ -888,6 +891,9 @@ func (h *hostileServer) storedLinks(t *testing.T, inputs []hostile) {
 			req, err := parseAccountRequest(f)
 			if err != nil {
 				continue
+			}
+			if req.Proto == profile.Auto {
+				req.Proto = profile.IMAP // as the helpdesk chooses for BT Mail
 			}
 			if _, err := h.finder.Find(context.Background(), req.Addr, req.Proto); err != nil {
 				continue

@@ -2,7 +2,6 @@ package web
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -73,6 +72,9 @@ func (s *Server) page(c echo.Context, title string) *pageData {
 			LogoURL: s.brand.logoURL, CSSURL: s.brand.cssURL,
 			SupportURL: s.brand.supportURL, Phone: s.brand.phone, PhoneHref: template.URL(s.brand.phoneHref), //nolint:gosec // digits and + only
 		},
+	}
+	if k, err := profile.ParseProtocol(d.Form.Type); err == nil {
+		d.Form.Type = string(k) // "POP3" checks the POP choice
 	}
 	if ms.Has(title) {
 		d.Title = ms.T(title)
@@ -165,220 +167,13 @@ func (s *Server) render(c echo.Context, status int, name string, data *pageData)
 // showForm serves GET /: the address form, refilled from the query.
 func (s *Server) showForm(c echo.Context) error {
 	data := s.page(c, "form.title")
-	if data.Form.Type == "" {
-		data.Form.Type = string(profile.IMAP)
-	}
 	return s.render(c, http.StatusOK, "form.html", data)
-}
-
-// showSetup serves GET /setup: what will be installed, the download
-// button and the steps for the visitor's device. Bad input goes back to
-// the form with the message by its field.
-func (s *Server) showSetup(c echo.Context) error {
-	f := rawForm(c)
-	req, err := parseAccountRequest(f)
-	if err == nil {
-		data := s.page(c, "setup.title")
-		var view *setupView
-		view, err = s.setupView(c, req, data.LangParam)
-		if err == nil {
-			data.Setup = view
-			return s.render(c, http.StatusOK, "setup.html", data)
-		}
-	}
-	pe := site.Classify(err)
-	if pe.Field == "" || pe.Status >= 500 {
-		return err
-	}
-	data := s.page(c, "form.title")
-	data.setFieldError(pe.Field, err, pe.Message)
-	s.log.Info("form rejected", "path", "/setup", "status", pe.Status, "field", pe.Field, "request_id", requestID(c))
-	return s.render(c, pe.Status, "form.html", data)
-}
-
-// setupView is the review page's content.
-type setupView struct {
-	Email       string
-	Name        string
-	Protocol    string
-	Provider    string
-	Incoming    serverView
-	Outgoing    serverView
-	DownloadURL string
-	ChangeURL   string
-	// Signed reports whether the download is signed: catalog answers
-	// are, answers found at run time only when the operator says so.
-	Signed bool
-	Notes  []string
-
-	// Where the settings came from. Method and Confidence are the
-	// provider.Origin values; SourceKey and ConfidenceKey the catalog
-	// keys that say them in words; Via is what was asked, shown only
-	// for settings found at run time.
-	Method        string
-	Confidence    string
-	SourceKey     string
-	ConfidenceKey string
-	Via           string
-	Discovered    bool
-	// SignatureKey is the catalog key saying whether the profile is
-	// signed and why.
-	SignatureKey string
-	// CheckServers asks the person to check the server names before
-	// installing, with the settings shown first: the servers were found
-	// at run time and no signature vouches for them.
-	CheckServers bool
-
-	Device   device
-	MacPlace string
-	// PageURL is this page's absolute address, to open it elsewhere.
-	PageURL string
-	// SafariURL opens PageURL in Safari on iOS 17 and later.
-	SafariURL template.URL
-	QRURL     string
-	// Manual is the settings for other mail apps: IMAP, POP3 and SMTP,
-	// those the provider offers.
-	Manual []serverView
-	// FromLink is set on a helpdesk link's page.
-	FromLink bool
-}
-
-// serverView is one row group of the settings table. Security and Auth
-// are catalog keys.
-type serverView struct {
-	Kind     string
-	Host     string
-	Port     int
-	Security string
-	Username string
-	Auth     string
-}
-
-func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*setupView, error) {
-	ctx := c.Request().Context()
-	found, err := s.finder.Find(ctx, req.Addr, req.Proto)
-	if err != nil {
-		return nil, err
-	}
-	if found.Incoming.Host == "" || found.Outgoing.Host == "" {
-		return nil, errors.New("settings without a host")
-	}
-	q := setupQuery(req, lang)
-	kind := protocolName(req.Proto)
-	dev := detectDevice(c.Request().UserAgent())
-	pageURL := site.AbsoluteURL(c, "/setup", q)
-	v := &setupView{
-		Email:       req.Addr.String(),
-		Name:        req.Name,
-		Protocol:    kind,
-		Provider:    found.ProviderName(),
-		Incoming:    newServerView(kind, found.Incoming),
-		Outgoing:    newServerView("SMTP", found.Outgoing),
-		DownloadURL: "/profile?" + req.query(),
-		ChangeURL:   "/?" + q.Encode(),
-		Signed:      s.signs(found),
-		Notes:       found.Notes,
-		Device:      dev,
-		MacPlace:    dev.macPlace(),
-		PageURL:     pageURL,
-		SafariURL:   template.URL("x-safari-" + pageURL), //nolint:gosec // built here from the escaped query
-		QRURL:       "/setup/qr.svg?" + q.Encode(),
-	}
-	o := origin(found)
-	v.Method, v.Confidence, v.Discovered = string(o.Method), string(o.Confidence), o.Discovered()
-	v.SourceKey, v.ConfidenceKey = "origin."+v.Method, "confidence."+v.Confidence
-	if _, ok := s.messages["en"][v.SourceKey]; !ok {
-		v.SourceKey = "origin.other" // a method newer than the catalog
-	}
-	if _, ok := s.messages["en"][v.ConfidenceKey]; !ok {
-		v.ConfidenceKey = ""
-	}
-	switch {
-	case v.Discovered && v.Signed:
-		v.SignatureKey = "sign.discovered"
-	case v.Discovered:
-		v.SignatureKey, v.CheckServers = "sign.discovered_unsigned", true
-	case v.Signed:
-		v.SignatureKey = "sign.catalog"
-	default:
-		v.SignatureKey = "setup.unsigned"
-	}
-	if v.Discovered {
-		v.Via = o.Via
-	}
-	if dev.Kind == deviceOther {
-		for _, p := range []profile.Protocol{profile.IMAP, profile.POP} {
-			if p == req.Proto {
-				v.Manual = append(v.Manual, v.Incoming)
-				continue
-			}
-			if other, err := s.finder.Find(ctx, req.Addr, p); err == nil {
-				v.Manual = append(v.Manual, newServerView(protocolName(p), other.Incoming))
-			}
-		}
-		v.Manual = append(v.Manual, v.Outgoing)
-	}
-	return v, nil
-}
-
-func protocolName(p profile.Protocol) string {
-	if p == profile.POP {
-		return "POP3"
-	}
-	return "IMAP"
-}
-
-func newServerView(kind string, srv profile.Server) serverView {
-	return serverView{
-		Kind:     kind,
-		Host:     srv.Host,
-		Port:     srv.Port,
-		Security: securityLabel(srv),
-		Username: srv.Username,
-		Auth:     authLabel(srv.Auth),
-	}
-}
-
-// securityLabel is the catalog key naming the connection security.
-func securityLabel(srv profile.Server) string {
-	switch {
-	case srv.STARTTLS:
-		return "security.starttls"
-	case srv.UseSSL:
-		return "security.ssl"
-	}
-	return "security.none"
-}
-
-// authLabel is the catalog key naming the authentication as mail apps do.
-func authLabel(a profile.Auth) string {
-	switch a {
-	case profile.AuthPassword:
-		return "auth.password"
-	case profile.AuthCRAMMD5:
-		return "auth.crammd5"
-	case profile.AuthNTLM:
-		return "auth.ntlm"
-	case profile.AuthNone:
-		return "auth.none"
-	}
-	return string(a)
 }
 
 // formQuery encodes raw form values to refill the form, within the echo
 // bounds.
 func formQuery(f formValues) string {
 	return f.echoable().values().Encode()
-}
-
-// Tables are the settings tables of the review page: for a device that
-// installs the profile, what it installs; for any other, the settings of
-// every protocol for setting up a mail app by hand.
-func (v *setupView) Tables() []serverView {
-	if v.Device.Kind == deviceOther {
-		return v.Manual
-	}
-	return []serverView{v.Incoming, v.Outgoing}
 }
 
 // BackLink is the error page's way back to the form, in the same language.

@@ -221,7 +221,8 @@ func TestErrorsInGerman(t *testing.T) {
 		want       string
 	}{
 		{"someone@nowhere.example", "imap", 404, "Für nowhere.example sind keine Einstellungen bekannt."},
-		{"someone@outlook.com", "imap", 422, "Outlook.com erlaubt nur die Anmeldung über OAuth"},
+		{"someone@outlook.com", "imap", 422, "Outlook.com erlaubt für IMAP nur die Anmeldung über OAuth, die ein Profil für ein Mail-Konto nicht enthalten kann. Wählen Sie stattdessen Microsoft Exchange"},
+		{"someone@btinternet.com", "google", 422, "BT Mail bietet kein Google-Konto, das ein Konfigurationsprofil nutzen kann."},
 		{"someone@icloud.com", "pop", 422, "iCloud Mail bietet keinen POP-Server, den ein Konfigurationsprofil nutzen kann. Wählen Sie stattdessen IMAP."},
 		{"someone", "imap", 400, "Eine E-Mail-Adresse braucht ein @"},
 		{"", "imap", 400, "Geben Sie Ihre E-Mail-Adresse ein."},

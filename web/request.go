@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -11,14 +12,22 @@ import (
 )
 
 // accountRequest is what the form, the review page, the download and the
-// API are asked for: an address, a protocol and an optional name.
-type accountRequest site.Account
+// API are asked for: an address, a kind of account (profile.Auto for the
+// provider's preferred kind on the device), an optional name, and the
+// device when the visitor named it.
+type accountRequest struct {
+	Addr   profile.Address
+	Proto  profile.Protocol
+	Name   string
+	Device string // "", deviceParamIOS or deviceParamMac
+}
 
 // formValues are the raw values as typed, kept to refill the form.
 type formValues struct {
-	Email string
-	Type  string
-	Name  string
+	Email  string
+	Type   string
+	Name   string
+	Device string
 }
 
 func rawForm(c echo.Context) formValues {
@@ -26,7 +35,25 @@ func rawForm(c echo.Context) formValues {
 		return f // the same values, without a map
 	}
 	q := c.QueryParams()
-	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name")}
+	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device")}
+}
+
+// The values of the device parameter, which override the User-Agent.
+const (
+	deviceParamIOS = "ios"
+	deviceParamMac = "macos"
+)
+
+// parseDevice reads the device parameter. Errors are *profile.InputError.
+func parseDevice(s string) (string, error) {
+	switch s {
+	case "", deviceParamIOS, deviceParamMac:
+		return s, nil
+	}
+	if len(s) > 16 {
+		s = s[:16] + "…"
+	}
+	return "", &profile.InputError{Field: "device", Message: fmt.Sprintf("unknown device %q: choose ios or macos", s)}
 }
 
 // Bounds on what a page echoes of the query, in bytes. A value over its
@@ -35,9 +62,10 @@ func rawForm(c echo.Context) formValues {
 // size. Each is well above what its field accepts, so a value a little
 // too long still comes back to be corrected.
 const (
-	maxEchoEmail = 1024                   // profile.ParseAddress reads no more
-	maxEchoType  = 32                     // "imap", "pop3", and typos of them
-	maxEchoName  = 4 * profile.MaxNameLen // up to 4 bytes a character
+	maxEchoEmail  = 1024                   // profile.ParseAddress reads no more
+	maxEchoType   = 32                     // "imap", "exchange", and typos of them
+	maxEchoName   = 4 * profile.MaxNameLen // up to 4 bytes a character
+	maxEchoDevice = 16                     // "ios", "macos"
 )
 
 // echoable is f with each value over its bound dropped: what pages refill
@@ -49,13 +77,14 @@ func (f formValues) echoable() formValues {
 		}
 		return s
 	}
-	return formValues{Email: keep(f.Email, maxEchoEmail), Type: keep(f.Type, maxEchoType), Name: keep(f.Name, maxEchoName)}
+	return formValues{Email: keep(f.Email, maxEchoEmail), Type: keep(f.Type, maxEchoType), Name: keep(f.Name, maxEchoName),
+		Device: keep(f.Device, maxEchoDevice)}
 }
 
 // values is f as query parameters, leaving out the empty ones.
 func (f formValues) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [...]struct{ k, v string }{{"email", f.Email}, {"type", f.Type}, {"name", f.Name}} {
+	for _, kv := range [...]struct{ k, v string }{{"email", f.Email}, {"type", f.Type}, {"name", f.Name}, {"device", f.Device}} {
 		if kv.v != "" {
 			v.Set(kv.k, kv.v)
 		}
@@ -70,22 +99,41 @@ func (f formValues) values() url.Values {
 func (f formValues) display() formValues {
 	f = f.echoable()
 	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-	return formValues{Email: fix(f.Email), Type: fix(f.Type), Name: fix(f.Name)}
+	return formValues{Email: fix(f.Email), Type: fix(f.Type), Name: fix(f.Name), Device: fix(f.Device)}
 }
 
 // parseAccountRequest validates the query. Errors are *profile.InputError.
 func parseAccountRequest(f formValues) (accountRequest, error) {
 	a, err := site.ParseAccount(f.Email, f.Type, f.Name)
-	return accountRequest(a), err
+	if err != nil {
+		return accountRequest{}, err
+	}
+	device, err := parseDevice(f.Device)
+	if err != nil {
+		return accountRequest{}, err
+	}
+	return accountRequest{Addr: a.Addr, Proto: a.Proto, Name: a.Name, Device: device}, nil
 }
 
-// query is the canonical query string for r, used in links between pages.
+// query is the canonical query string for r, used in links between pages:
+// the type only when one was chosen, the device only when named.
 func (r accountRequest) query() string {
 	v := url.Values{}
 	v.Set("email", r.Addr.String())
-	v.Set("type", string(r.Proto))
+	if r.Proto != profile.Auto {
+		v.Set("type", string(r.Proto))
+	}
 	if r.Name != "" {
 		v.Set("name", r.Name)
 	}
+	if r.Device != "" {
+		v.Set("device", r.Device)
+	}
 	return v.Encode()
+}
+
+// with is r asking for kind k, on the device dev names ("" for none).
+func (r accountRequest) with(k profile.Protocol, dev string) accountRequest {
+	r.Proto, r.Device = k, dev
+	return r
 }

@@ -185,7 +185,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
 	s.desk, err = helpdesk.New(helpdesk.Options{Config: cfg.Helpdesk, Logger: s.log, Finder: s.finder, Metrics: s.metrics,
-		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag, Messages: s.messages})
+		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag, Messages: s.messages,
+		ChooseKind: s.chooseLinkKind})
 	if err != nil {
 		return nil, err
 	}

@@ -11,9 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,27 +181,11 @@ func TestDownloadProfile(t *testing.T) {
 }
 
 // checkWithSharedTool runs ../shared/tools/verify-profile, an independent
-// checker (OpenSSL for the signature, Apple's schema for every key).
+// checker (OpenSSL for the signature, Apple's schema for every key), on a
+// signed download.
 func checkWithSharedTool(t *testing.T, body []byte, expect map[string]any) {
 	t.Helper()
-	tool := filepath.Join("..", "..", "shared", "tools", "verify-profile")
-	if _, err := os.Stat(tool); err != nil {
-		t.Log("skipping the shared profile checker: ../shared is not beside this clone")
-		return
-	}
-	python := pythonWithYAML(t)
-	if python == "" {
-		t.Skip("no python3 with PyYAML: run scripts/test, which installs python3-yaml")
-	}
-	f := filepath.Join(t.TempDir(), "p.mobileconfig")
-	if err := os.WriteFile(f, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := json.Marshal(expect)
-	out, err := exec.Command(python, tool, f, "--expect", string(want)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("verify-profile: %v\n%s", err, out)
-	}
+	sharedTool(t, body, true, expect)
 }
 
 func pythonWithYAML(t *testing.T) string {
@@ -285,11 +267,12 @@ func TestBadInput(t *testing.T) {
 		{"CRLF", "someone@btinternet.com\r\nBcc: x@evil.example", "", "", 400, "the address contains a control character or line break"},
 		{"300-char local part", long, "", "", 400, "the part before the @ is 300 characters long; the limit is 64"},
 		{"script tag", "<script>alert(1)</script>@btinternet.com", "", "", 400, "the part before the @ cannot contain '<'"},
-		{"unknown type", "someone@btinternet.com", "exchange", "", 400, `unknown account type "exchange": choose imap or pop`},
+		{"unknown type", "someone@btinternet.com", "jmap", "", 400, `unknown account type "jmap": choose imap, pop, exchange or google`},
+		{"no Exchange", "someone@btinternet.com", "exchange", "", 422, "BT Mail offers no Microsoft Exchange account that a configuration profile can use"},
 		{"control in name", "someone@btinternet.com", "imap", "a\x07b", 400, "the name contains a control character or line break"},
 		{"long name", "someone@btinternet.com", "imap", strings.Repeat("n", 101), 400, "the name is 101 characters long; the limit is 100"},
 		{"unknown domain", "someone@unknown-domain.example", "", "", 404, "no settings are known for unknown-domain.example"},
-		{"OAuth only", "someone@outlook.com", "imap", "", 422, "Outlook.com accepts only OAuth sign-in"},
+		{"OAuth only", "someone@outlook.com", "imap", "", 422, "Outlook.com accepts only OAuth sign-in for IMAP, which a mail account profile cannot carry: choose Microsoft Exchange (type exchange) instead"},
 		{"no POP", "someone@icloud.com", "pop", "", 422, "offers no POP server that a configuration profile can use: choose IMAP instead"},
 	}
 	for _, tt := range tests {
@@ -579,7 +562,8 @@ func TestFormPage(t *testing.T) {
 	s := newTestServer(t, nil)
 	rec := s.get(t, "/")
 	body := rec.Body.String()
-	for _, want := range []string{`<html lang="en">`, `<label for="email">`, `name="type" value="imap" checked`, `name="type" value="pop"`,
+	for _, want := range []string{`<html lang="en">`, `<label for="email">`, `name="type" value="" checked`, `name="type" value="imap">`, `name="type" value="pop"`,
+		`name="type" value="exchange"`, `name="type" value="google"`,
 		"stays on the server", "removed from the server", `action="/setup"`, `<label for="name">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("form lacks %q", want)

@@ -60,7 +60,9 @@ func (s *Server) activeLink(c echo.Context) (store.Link, accountRequest, error) 
 	if st := l.State(s.now()); st != store.LinkActive {
 		return l, accountRequest{}, &store.GoneError{State: st}
 	}
-	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name})
+	// The link holds the account; the visitor may name the device, as on
+	// the public pages (an iPad that sends a Mac's User-Agent does).
+	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name, Device: c.QueryParam("device")})
 	return l, req, err
 }
 
@@ -95,6 +97,10 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 	v.PageURL = site.AbsoluteURL(c, base, q)
 	v.SafariURL = template.URL("x-safari-" + v.PageURL) //nolint:gosec // built from a checked token
 	v.DownloadURL = base + "/profile"
+	if v.IPad != nil {
+		v.IPad.DownloadURL = base + "/profile?device=" + deviceParamIOS
+	}
+	v.Choices = nil // the link is for its one kind of account
 	v.QRURL = base + "/qr.svg"
 	if len(q) > 0 {
 		v.QRURL += "?" + q.Encode()
@@ -111,8 +117,11 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.buildProfile(c, req)
+	p, err := s.buildProfile(c, req, requestDevice(c.Request().UserAgent(), req.Device))
 	if err != nil {
+		if notInstallable(c, err) {
+			return s.showNotInstallable(c, err, req, func(v *setupView, lang string) { v.forLink(c, c.Param("token"), lang) })
+		}
 		return err
 	}
 	ev := s.visitEvent(c, store.EventDownloaded, l.ID)
@@ -122,7 +131,7 @@ func (s *Server) downloadLinkProfile(c echo.Context) error {
 	if err := sendProfile(c, req.Addr, p.body); err != nil {
 		return err
 	}
-	s.metrics.profilesServed(req.Proto, p.signs, p.found).Inc()
+	s.metrics.profilesServed(p.kind, p.signs, p.found).Inc()
 	return nil
 }
 

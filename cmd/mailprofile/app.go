@@ -61,11 +61,12 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 		return nil, err
 	}
 	opts := profile.Options{
-		IdentifierPrefix: cfg.IdentifierPrefix,
-		Organization:     cfg.Organization,
-		DisplayName:      cfg.ProfileName,
-		Description:      cfg.ProfileDesc,
-		Secret:           secret,
+		IdentifierPrefix:  cfg.IdentifierPrefix,
+		Organization:      cfg.Organization,
+		DisplayName:       cfg.ProfileName,
+		Description:       cfg.ProfileDesc,
+		SignInDescription: cfg.ProfileSignIn,
+		Secret:            secret,
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ type Config struct {
 	IdentifierPrefix string
 	ProfileName      string
 	ProfileDesc      string
+	ProfileSignIn    string
 	LogFormat        string
 	LogLevel         string
 
@@ -50,6 +51,7 @@ type Config struct {
 	// generate
 	Email  string
 	Type   string
+	Device string
 	Name   string
 	Output string
 
@@ -213,6 +215,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.IdentifierPrefix, "identifier-prefix", defaultIdentifierPrefix, "reverse-DNS prefix of profile identifiers; set it once and keep it")
 		e.String(&cfg.ProfileName, "profile-name", profile.DefaultDisplayName, "profile display name; {provider}, {email} and {organization} are replaced")
 		e.String(&cfg.ProfileDesc, "profile-description", profile.DefaultDescription, "profile description; same placeholders")
+		e.String(&cfg.ProfileSignIn, "profile-signin-description", profile.DefaultSignInDescription, "description of Exchange and Google profiles, which sign in after installing; same placeholders")
 	}
 	switch cmd {
 	case "serve":
@@ -248,7 +251,8 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Int(&cfg.SignInConcurrency, "sign-in-concurrency", 0, fmt.Sprintf("helpdesk password hashes run at once, %d MiB each (0: half the cores, within GOMEMLIMIT)", store.HashMemory()>>20))
 	case "generate":
 		e.String(&cfg.Email, "email", "", "email address (required)")
-		e.String(&cfg.Type, "type", "imap", "account type: imap or pop")
+		e.String(&cfg.Type, "type", "", "account type: imap, pop, exchange or google (default: the provider's preferred one for --device)")
+		e.String(&cfg.Device, "device", "ios", "device the profile is for: ios (iPhone, iPad) or macos")
 		e.String(&cfg.Name, "name", "", "sender's display name")
 		e.String(&cfg.Output, "o", "", "output file (default: standard output)")
 	case "inspect":
@@ -380,6 +384,9 @@ func (c *Config) Validate(cmd string) error {
 	case "generate":
 		if c.Email == "" {
 			bad("email", "is required")
+		}
+		if c.Device != "ios" && c.Device != "macos" {
+			bad("device", "must be ios or macos")
 		}
 	case "dns":
 		if c.PublicHost == "" {

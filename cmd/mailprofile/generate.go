@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/web"
 )
 
-// generate writes one profile to -o or standard output. It uses the same
-// data folder as serve, so its profiles carry the same identifiers and
-// signature as the downloads.
+// generate writes one profile to -o or standard output: of the kind
+// --type names, or without one of the provider's preferred kind for
+// --device, as /profile would. It uses the same data folder as serve, so
+// its profiles carry the same identifiers and signature as the downloads.
 func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
@@ -31,11 +33,11 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	found, err := a.finder.Find(ctx, addr, proto)
+	kind, found, err := web.ChooseKind(ctx, a.finder, addr, proto, cfg.Device)
 	if err != nil {
 		return err
 	}
-	doc, err := profile.Build(found.Account(addr, proto, name), a.options)
+	doc, err := profile.Build(found.Account(addr, kind, name), a.options)
 	if err != nil {
 		return err
 	}

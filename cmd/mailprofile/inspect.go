@@ -160,6 +160,13 @@ func printReport(w io.Writer, r inspectReport) {
 				fmt.Fprintf(w, "  incoming:  %s:%d ssl=%v %s user=%s\n", m.Incoming.Host, m.Incoming.Port, m.Incoming.UseSSL, m.Incoming.Auth, m.Incoming.Username)
 				fmt.Fprintf(w, "  outgoing:  %s:%d ssl=%v %s user=%s\n", m.Outgoing.Host, m.Outgoing.Port, m.Outgoing.UseSSL, m.Outgoing.Auth, m.Outgoing.Username)
 			}
+			if x := pl.Exchange; x != nil {
+				fmt.Fprintf(w, "  account:   Exchange %s\n", x.Address)
+				fmt.Fprintf(w, "  exchange:  %s ssl=%v oauth=%v user=%s\n", x.Host, x.SSL, x.OAuth, x.UserName)
+			}
+			if g := pl.Google; g != nil {
+				fmt.Fprintf(w, "  account:   Google %s\n", g.Address)
+			}
 		}
 	}
 	if len(r.Problems) == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/mailprofile/mailprofile/profile"
@@ -12,8 +13,9 @@ import (
 	"github.com/mailprofile/mailprofile/provider/discover"
 )
 
-// lookupResult is the settings found for one protocol, or why there are
-// none.
+// lookupResult is the settings found for one kind of account, or why
+// there are none. An Exchange account has only Incoming (its ActiveSync
+// server), a Google account neither.
 type lookupResult struct {
 	Type     string          `json:"type"`
 	Provider string          `json:"provider,omitempty"`
@@ -25,9 +27,10 @@ type lookupResult struct {
 	Error    string          `json:"error,omitempty"`
 }
 
-// lookup prints the settings found for an address, for IMAP and for POP,
-// where they came from, and (with discovery) every step tried with its
-// time and outcome. It fails when neither protocol is available.
+// lookup prints the settings found for an address, for IMAP, POP,
+// Exchange and Google, where they came from, which kind the provider
+// prefers, and (with discovery) every step tried with its time and
+// outcome. It fails when no kind is available.
 func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) != 1 {
 		return usageError("want exactly one email address")
@@ -54,8 +57,9 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 		settings = func(p profile.Protocol) (provider.Settings, error) { return res.Settings(addr, p) }
 	}
 	var results []lookupResult
+	var prefer []profile.Protocol
 	found := 0
-	for _, p := range []profile.Protocol{profile.IMAP, profile.POP} {
+	for _, p := range []profile.Protocol{profile.IMAP, profile.POP, profile.Exchange, profile.Google} {
 		r := lookupResult{Type: string(p)}
 		s, err := settings(p)
 		if err != nil {
@@ -63,12 +67,20 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 		} else {
 			found++
 			r.Provider, r.Source, r.Origin, r.Notes = s.ProviderName(), s.Source(), s.Origin, s.Notes
-			r.Incoming, r.Outgoing = &s.Incoming, &s.Outgoing
+			if s.Incoming.Host != "" {
+				r.Incoming = &s.Incoming
+			}
+			if s.Outgoing.Host != "" {
+				r.Outgoing = &s.Outgoing
+			}
+			if prefer == nil && s.Provider != nil {
+				prefer = s.Provider.Kinds(addr)
+			}
 		}
 		results = append(results, r)
 	}
 	if cfg.JSON {
-		out := map[string]any{"email": addr.String(), "results": results}
+		out := map[string]any{"email": addr.String(), "results": results, "preferred": prefer}
 		if res != nil {
 			out["discovery"] = res
 		}
@@ -79,6 +91,13 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 		}
 	} else {
 		printLookup(e.stdout, addr, results, res)
+		if len(prefer) > 0 {
+			names := make([]string, len(prefer))
+			for i, k := range prefer {
+				names[i] = string(k)
+			}
+			fmt.Fprintf(e.stdout, "preferred: %s (the first a device installs is what /profile gives without a type)\n", strings.Join(names, ", "))
+		}
 	}
 	if found == 0 {
 		return fmt.Errorf("no usable settings for %s", addr)
@@ -108,8 +127,15 @@ func printLookup(w io.Writer, addr profile.Address, results []lookupResult, res 
 			continue
 		}
 		fmt.Fprintf(w, "%-9s  %s (from the %s; %s, %s confidence)\n", r.Type+":", r.Provider, r.Source, originName(r.Origin), r.Origin.Confidence)
-		fmt.Fprintf(w, "  incoming  %s\n", describeServer(*r.Incoming))
-		fmt.Fprintf(w, "  outgoing  %s\n", describeServer(*r.Outgoing))
+		switch {
+		case r.Type == string(profile.Exchange):
+			fmt.Fprintf(w, "  exchange  %s (iPhone and iPad only)\n", describeServer(*r.Incoming))
+		case r.Type == string(profile.Google):
+			fmt.Fprintf(w, "  account   Google account, signed in on Google's own page (iPhone and iPad only)\n")
+		default:
+			fmt.Fprintf(w, "  incoming  %s\n", describeServer(*r.Incoming))
+			fmt.Fprintf(w, "  outgoing  %s\n", describeServer(*r.Outgoing))
+		}
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "  note      %s\n", n)
 		}

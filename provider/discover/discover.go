@@ -214,5 +214,12 @@ func notDiscoverable(domain string) string {
 
 // describe is a short account of a found provider for a step's detail.
 func describe(p *provider.Provider) string {
-	return fmt.Sprintf("%s: %d incoming, %d outgoing servers", p.DisplayName, len(p.Incoming), len(p.Outgoing))
+	d := fmt.Sprintf("%s: %d incoming, %d outgoing servers", p.DisplayName, len(p.Incoming), len(p.Outgoing))
+	if len(p.Exchange) > 0 {
+		d += fmt.Sprintf(", %d Exchange", len(p.Exchange))
+	}
+	if p.Google {
+		d += ", Google accounts"
+	}
+	return d
 }

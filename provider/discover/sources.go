@@ -71,8 +71,9 @@ func (d *Discoverer) fetchProvider(ctx context.Context, rec *recorder, source, d
 }
 
 // pick parses a clientConfig document and returns the provider that lists
-// domain, else the first, as Thunderbird does. A document with no IMAP,
-// POP or SMTP server at all is not an answer.
+// domain, else the first, as Thunderbird does. A document with neither an
+// IMAP or POP and an SMTP server, nor an Exchange server or the Google
+// extension, is not an answer.
 func pick(body []byte, domain string) (*provider.Provider, error) {
 	ps, err := provider.Parse(body)
 	if err != nil {
@@ -85,8 +86,8 @@ func pick(body []byte, domain string) (*provider.Provider, error) {
 			break
 		}
 	}
-	if len(p.Incoming) == 0 || len(p.Outgoing) == 0 {
-		return nil, errors.New("the document has no IMAP or POP server, or no SMTP server")
+	if (len(p.Incoming) == 0 || len(p.Outgoing) == 0) && len(p.Exchange) == 0 && !p.Google {
+		return nil, errors.New("the document has no IMAP or POP server, or no SMTP server, and no Exchange or Google account")
 	}
 	return p, nil
 }

@@ -219,15 +219,19 @@ func (s *Desk) fieldMessage(c echo.Context, err error, pe site.PublicError) stri
 }
 
 // checkLinkForm validates the form and that a profile can be made for the
-// address, so an agent never sends a link that cannot work.
+// address, so an agent never sends a link that cannot work. No type (a
+// bulk row's empty column) is the provider's preferred kind on iPhone and
+// iPad, where a link is mostly opened; the link keeps the kind chosen.
 func (s *Desk) checkLinkForm(c echo.Context, form linkForm) (linkRequest, error) {
 	req, err := parseLinkForm(form)
 	if err != nil {
 		return req, err
 	}
-	if _, err := s.finder.Find(c.Request().Context(), req.Addr, req.Proto); err != nil {
+	kind, err := s.chooseKind(c.Request().Context(), req.Addr, req.Proto)
+	if err != nil {
 		return req, err
 	}
+	req.Proto = kind
 	return req, nil
 }
 

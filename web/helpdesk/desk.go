@@ -44,6 +44,12 @@ type Options struct {
 	Asset string
 	// Messages are the catalogs the public pages use too.
 	Messages site.Catalog
+	// ChooseKind resolves the kind of account a link is for, as the
+	// public pages do for an iPhone or iPad (where links are mostly
+	// opened): profile.Auto becomes the provider's preferred kind there,
+	// and a kind those devices cannot install is refused. Nil keeps the
+	// kind as given.
+	ChooseKind func(ctx context.Context, addr profile.Address, kind profile.Protocol) (profile.Protocol, error)
 }
 
 // Desk is the helpdesk: its handlers and middleware.
@@ -61,6 +67,7 @@ type Desk struct {
 	assetTag string
 	messages site.Catalog
 	mailer   Mailer
+	choose   func(ctx context.Context, addr profile.Address, kind profile.Protocol) (profile.Protocol, error)
 }
 
 //go:embed templates/*.html
@@ -92,6 +99,7 @@ func New(o Options) (*Desk, error) {
 		service:  o.Service,
 		assetTag: o.Asset,
 		messages: o.Messages,
+		choose:   o.ChooseKind,
 		mailer:   o.Mail.Mailer,
 	}
 	s.signIns = newSourceLimiter(s.now)
@@ -113,3 +121,11 @@ func (s *Desk) HashesRunning() int64 { return s.hashes.running.Load() }
 
 // HashesWaiting is how many sign-ins wait for a hashing slot now.
 func (s *Desk) HashesWaiting() int64 { return s.hashes.waiting.Load() }
+
+// chooseKind is Options.ChooseKind, or kind as given without one.
+func (s *Desk) chooseKind(ctx context.Context, addr profile.Address, kind profile.Protocol) (profile.Protocol, error) {
+	if s.choose == nil {
+		return kind, nil
+	}
+	return s.choose(ctx, addr, kind)
+}

@@ -109,8 +109,15 @@ func (s *Desk) newView(c echo.Context, p *adminPage, l store.Link, n newLink, la
 // lang, with the expiry in the agent's time zone.
 func (s *Desk) message(lang string, l store.Link, link string, zone *time.Location) (subject, body string) {
 	ms := s.messages.ForLang(lang)
+	// Exchange and Google accounts install on iPhone and iPad only, and
+	// take no password: the provider's own page signs the person in.
+	devices, signin := "hd.msg_devices_all", "hd.msg_signin_password"
+	if l.Type == store.TypeExchange || l.Type == store.TypeGoogle {
+		devices, signin = "hd.msg_devices_ios", "hd.msg_signin_oauth"
+	}
 	return ms.T("hd.msg_subject"), ms.T("hd.msg_body", "email", l.Email, "link", link,
-		"expiry", localTime(l.ExpiresAt, zone), "downloads", strconv.Itoa(l.MaxDownloads))
+		"expiry", localTime(l.ExpiresAt, zone), "downloads", strconv.Itoa(l.MaxDownloads),
+		"devices", ms.T(devices), "signin", ms.T(signin))
 }
 
 // settings are the settings the link's profile holds; nil when they

@@ -49,10 +49,13 @@ func Classify(err error) PublicError {
 		httpErr  *echo.HTTPError
 		busyErr  *discover.BusyError
 		keyed    *KeyedError
+		public   Public
 	)
 	switch {
 	case errors.As(err, &keyed):
 		return PublicError{Status: keyed.Status, Message: keyed.Message, Key: keyed.Key}
+	case errors.As(err, &public):
+		return public.Public()
 	case errors.As(err, &inputErr):
 		return PublicError{Status: http.StatusBadRequest, Message: inputErr.Message, Field: inputErr.Field}
 	case errors.Is(err, provider.ErrNotFound):
@@ -79,6 +82,13 @@ func Classify(err error) PublicError {
 		return PublicError{Status: httpErr.Code, Message: msg}
 	}
 	return PublicError{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. Please try again in a moment."}
+}
+
+// Public is an error that says itself what the visitor is told (a kind of
+// account the device cannot install, in web).
+type Public interface {
+	error
+	Public() PublicError
 }
 
 // UserMessage is the message of a provider error. The provider's typed

@@ -20,6 +20,7 @@ var exactErrors = []struct{ prefix, key string }{
 	{"the address has more than one @", "err.email_two_at"},
 	{"the part before the @ is missing", "err.email_no_local"},
 	{"unknown account type", "err.type"},
+	{"unknown device", "err.device"},
 }
 
 // LocalError is the message for err (nil when only its public message msg
@@ -55,10 +56,21 @@ func providerError(ms Messages, err error) (string, bool) {
 	switch {
 	case errors.As(err, &notFound):
 		return ms.T("err.not_found", "domain", notFound.Domain), true
+	case errors.As(err, &oauth) && len(oauth.Instead) > 0:
+		names := make([]string, len(oauth.Instead))
+		for i, k := range oauth.Instead {
+			names[i] = ms.T("kind." + string(k))
+		}
+		return ms.T("err.oauth_instead", "provider", oauth.Provider, "type", serverTypeName(ms, oauth.Type),
+			"instead", strings.Join(names, " / ")), true
 	case errors.As(err, &oauth):
 		return ms.T("err.oauth_only", "provider", oauth.Provider), true
 	case errors.As(err, &noProto):
-		t := ms.T("err.no_protocol", "provider", noProto.Provider, "type", serverTypeName(ms, noProto.Type))
+		key := "err.no_protocol"
+		if noProto.Type == "exchange" || noProto.Type == "google" {
+			key = "err.no_kind"
+		}
+		t := ms.T(key, "provider", noProto.Provider, "type", serverTypeName(ms, noProto.Type))
 		if noProto.Alternative != "" {
 			t += " " + ms.T("err.choose_instead", "type", serverTypeName(ms, noProto.Alternative))
 		}
@@ -77,6 +89,10 @@ func serverTypeName(ms Messages, typ string) string {
 		return "POP"
 	case "smtp":
 		return ms.T("err.smtp")
+	case "exchange":
+		return ms.T("kind.exchange")
+	case "google":
+		return ms.T("kind.google")
 	}
 	return typ
 }
