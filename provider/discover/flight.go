@@ -64,9 +64,11 @@ func (g *flights) do(ctx context.Context, key string,
 	g.m[key] = f
 	g.mu.Unlock()
 	go func() {
-		defer release()
 		defer cancel()
 		res := run(fctx)
+		// The slot goes back before any caller sees the result, so that a
+		// caller's next lookup finds it free.
+		release()
 		g.mu.Lock()
 		delete(g.m, key)
 		if f.stop != nil {

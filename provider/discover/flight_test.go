@@ -115,3 +115,27 @@ var slow404 = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(100 * time.Millisecond)
 	http.NotFound(w, r)
 })
+
+// TestFlightReleasesBeforeAnswering: a lookup's slot is free by the time
+// its callers have the answer, so that a caller's next lookup, or a
+// test counting lookups in flight, never finds it still taken. Before, it
+// was given back after the answer, and TestBusyRefusedAtOnce failed now
+// and then under load.
+func TestFlightReleasesBeforeAnswering(t *testing.T) {
+	g := &flights{m: map[string]*flight{}, grace: time.Minute}
+	for i := range 200 {
+		var released sync.WaitGroup
+		released.Add(1)
+		var done bool
+		start := func() (func(), error) { return func() { done = true; released.Done() }, nil }
+		run := func(context.Context) *Result { return &Result{Domain: "x.test"} }
+		res, _, err := g.do(context.Background(), "x.test", func() (*Result, bool) { return nil, false }, start, run)
+		if err != nil || res == nil {
+			t.Fatalf("do() = %v, %v", res, err)
+		}
+		if !done {
+			t.Fatalf("run %d: the answer came before the slot was given back", i)
+		}
+		released.Wait()
+	}
+}
