@@ -210,8 +210,16 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// RawPath is set when the path was escaped unusually ("/%70rofile"),
 	// which Echo routes by: leave those to it.
-	if s.cache != nil && r.Method == http.MethodGet && r.URL.Path == "/profile" && r.URL.RawPath == "" && s.serveCached(w, r) {
-		return
+	if r.Method == http.MethodGet && r.URL.RawPath == "" {
+		switch r.URL.Path {
+		case "/profile":
+			if s.cache != nil && s.serveCached(w, r) {
+				return
+			}
+		case "/healthz":
+			s.serveHealthz(w, r)
+			return
+		}
 	}
 	s.echo.ServeHTTP(w, r)
 }
