@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -160,14 +161,34 @@ func (d *pageData) setFieldError(field string, err error, msg string) {
 // render executes a template into a buffer and only then writes it, so a
 // template error becomes a clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data *pageData) error {
-	c.Response().Header().Add(echo.HeaderVary, "Accept-Language, User-Agent")
+	c.Response().Header().Add(echo.HeaderVary, varyPage)
 	return site.Render(c, status, s.pages, name, data, data.Lang)
 }
 
-// showForm serves GET /: the address form, refilled from the query.
+const varyPage = "Accept-Language, User-Agent"
+
+// showForm serves GET /: the address form, refilled from the query. The
+// form without a query is the same page for everyone who reads the same
+// language, so it is rendered once and then served from formPages.
 func (s *Server) showForm(c echo.Context) error {
+	key, shared := formPageKey(c)
+	if shared {
+		if page, lang, ok := s.formPages.get(key); ok {
+			c.Response().Header().Add(echo.HeaderVary, varyPage)
+			return site.WritePage(c, http.StatusOK, page, lang)
+		}
+	}
 	data := s.page(c, "form.title")
-	return s.render(c, http.StatusOK, "form.html", data)
+	if !shared {
+		return s.render(c, http.StatusOK, "form.html", data)
+	}
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, "form.html", data); err != nil {
+		return fmt.Errorf("render form.html: %w", err)
+	}
+	s.formPages.put(key, buf.Bytes(), data.Lang)
+	c.Response().Header().Add(echo.HeaderVary, varyPage)
+	return site.WritePage(c, http.StatusOK, buf.Bytes(), data.Lang)
 }
 
 // formQuery encodes raw form values to refill the form, within the echo

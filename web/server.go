@@ -128,12 +128,15 @@ type Server struct {
 	now      func() time.Time
 	assetTag string
 	brand    *brand
-	messages site.Catalog
-	helpdesk HelpdeskConfig
-	desk     *helpdesk.Desk
-	trust    site.Trust
-	cache    *profileCache // nil: off
-	metrics  *Metrics
+	// formPages holds the form at / as every visitor without a query
+	// sees it (formpage.go).
+	formPages renderedPages
+	messages  site.Catalog
+	helpdesk  HelpdeskConfig
+	desk      *helpdesk.Desk
+	trust     site.Trust
+	cache     *profileCache // nil: off
+	metrics   *Metrics
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool

@@ -17,10 +17,15 @@ func Render(c echo.Context, status int, t *template.Template, name string, data 
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	return WritePage(c, status, buf.Bytes(), lang)
+}
+
+// WritePage writes a rendered page with the headers Render gives it.
+func WritePage(c echo.Context, status int, page []byte, lang string) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderCacheControl, "no-store")
 	if lang != "" {
 		h.Set("Content-Language", lang)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, page)
 }
