@@ -131,12 +131,15 @@ type Server struct {
 	// formPages holds the form at / as every visitor without a query
 	// sees it (formpage.go).
 	formPages renderedPages
-	messages  site.Catalog
-	helpdesk  HelpdeskConfig
-	desk      *helpdesk.Desk
-	trust     site.Trust
-	cache     *profileCache // nil: off
-	metrics   *Metrics
+	// setupPages holds review pages to splice addresses into
+	// (setuppage.go).
+	setupPages setupPageCache
+	messages   site.Catalog
+	helpdesk   HelpdeskConfig
+	desk       *helpdesk.Desk
+	trust      site.Trust
+	cache      *profileCache // nil: off
+	metrics    *Metrics
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool

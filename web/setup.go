@@ -11,12 +11,12 @@ import (
 	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
-// showSetup serves GET /setup: what will be installed, the download
+// showSetupPage renders GET /setup: what will be installed, the download
 // button and the steps for the visitor's device. Bad input goes back to
 // the form with the message by its field. A kind the device cannot
 // install gets the device's own steps instead, with 422 when it was
 // asked for by name.
-func (s *Server) showSetup(c echo.Context) error {
+func (s *Server) showSetupPage(c echo.Context) error {
 	f := rawForm(c)
 	req, err := parseAccountRequest(f)
 	if err == nil {
@@ -99,6 +99,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		v.Incoming = newServerView("Exchange", found.Incoming)
 	}
 	v.setOrigin(s, found)
+	c.Set(setupCacheableKey, !found.Origin.Discovered()) // setuppage.go
 	offers, _, err := kinds.offers()
 	if err != nil {
 		return nil, err

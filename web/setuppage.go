@@ -1,0 +1,253 @@
+package web
+
+import (
+	"bytes"
+	"container/list"
+	"crypto/sha256"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The review page is the first page of every visitor an operator mails a
+// link to, and rendering it cost 15 times a cached download (issue 16).
+// For the addresses of the catalog it is the same page for every visitor
+// who asks the same question from the same kind of browser, but for the
+// address itself. So it is rendered once for a stand-in address,
+// setupSentinel@domain, and each visitor gets that page with their own
+// local part spliced in where the stand-in's stands.
+//
+// Splicing is only exact where the local part is written the same way in
+// every context the page has (text, attributes, URLs): a local part of
+// lower-case letters, digits, '.', '-' and '_', which no HTML or URL
+// escaping changes, as the stand-in's letters are not changed. Everything
+// else the page may depend on is in the key: the whole query but the
+// local part, the headers the pages read, the scheme and host that
+// absolute URLs are made of, and the signing certificate. Only pages of
+// settings that cannot change while the server runs (the catalog's and
+// the operator's, not discovered ones) are kept, and only 200 answers.
+// Any other request, and any page the stand-in cannot be cut out of
+// cleanly, is rendered as before. TestSetupPageSplice holds spliced pages
+// byte for byte to fresh renders.
+
+// setupSentinel is the stand-in local part. No page text holds it, and
+// no escaping changes it.
+const setupSentinel = "zqxmpstandin"
+
+// setupPagesMax bounds the pages kept: a page is 6 to 12 KB.
+const setupPagesMax = 128
+
+// setupPageHeaders are the request headers the pages read, besides the
+// Sec-CH-UA client hints (all kept).
+var setupPageHeaders = [...]string{"User-Agent", "Accept-Language", "Accept", "Cookie"}
+
+// setupPage is a rendered review page cut at the stand-in: the local part
+// goes between each two parts.
+type setupPage struct {
+	parts  [][]byte
+	size   int
+	header http.Header // what the handler set, replayed on each answer
+}
+
+// setupCacheableKey is the context key by which setupView says that the
+// page's settings came from the catalog, so the page may be kept.
+const setupCacheableKey = "setup.cacheable"
+
+// spliceableLocal reports whether local is written alike in every
+// context of a page.
+func spliceableLocal(local string) bool {
+	if local == "" || len(local) > 64 {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// showSetup serves GET /setup: from the page cache when it can, else
+// rendered (showSetupPage). A page rendered for an address that can be
+// spliced, of settings that may be kept, is then rendered once more for
+// the stand-in and kept for the next visitor of its kind. (Rendering the
+// stand-in first would ask for the settings twice wherever they cannot
+// be kept: every discovered domain.)
+func (s *Server) showSetup(c echo.Context) error {
+	local, standIn, ok := setupStandIn(c)
+	if !ok {
+		return s.showSetupPage(c)
+	}
+	key := s.setupPageKey(c, standIn)
+	if page, ok := s.setupPages.get(key); ok {
+		return page.write(c, local)
+	}
+	err := s.showSetupPage(c)
+	if cacheable, _ := c.Get(setupCacheableKey).(bool); err == nil && cacheable && c.Response().Status == http.StatusOK {
+		if page, ok := s.renderStandIn(c, standIn); ok {
+			s.setupPages.put(key, page)
+		}
+	}
+	return err
+}
+
+// setupStandIn is the local part of c's address and c's query with the
+// stand-in in its place; ok is false when the address cannot be spliced.
+func setupStandIn(c echo.Context) (local, standIn string, ok bool) {
+	f := rawForm(c)
+	if f.Name != "" {
+		return "", "", false // a name is written differently in each context
+	}
+	req, err := parseAccountRequest(f)
+	if err != nil || req.Addr.String() != f.Email || !spliceableLocal(req.Addr.Local) {
+		return "", "", false
+	}
+	query, err := url.ParseQuery(c.Request().URL.RawQuery)
+	if err != nil {
+		return "", "", false
+	}
+	query.Set("email", setupSentinel+"@"+req.Addr.Domain)
+	return req.Addr.Local, query.Encode(), true
+}
+
+// write answers c with the page, local spliced in.
+func (p setupPage) write(c echo.Context, local string) error {
+	h := c.Response().Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	body := make([]byte, 0, p.size+len(local)*(len(p.parts)-1))
+	for i, part := range p.parts {
+		if i > 0 {
+			body = append(body, local...)
+		}
+		body = append(body, part...)
+	}
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// setupPageKey is the key of the page for c, whose query with the
+// stand-in address is standIn.
+func (s *Server) setupPageKey(c echo.Context, standIn string) [sha256.Size]byte {
+	r := c.Request()
+	h := sha256.New()
+	field := func(v string) {
+		var n [4]byte
+		n[0], n[1], n[2], n[3] = byte(len(v)>>24), byte(len(v)>>16), byte(len(v)>>8), byte(len(v))
+		h.Write(n[:])
+		h.Write([]byte(v))
+	}
+	field(c.Scheme())
+	field(r.Host)
+	field(standIn)
+	field(s.signerID())
+	for _, name := range setupPageHeaders {
+		field(strings.Join(r.Header.Values(name), "\n"))
+	}
+	for name, v := range r.Header {
+		if strings.HasPrefix(name, "Sec-Ch-Ua") {
+			field(name)
+			field(strings.Join(v, "\n"))
+		}
+	}
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// renderStandIn renders the page for the stand-in address through the
+// whole handler, on a context of its own, and cuts it at the stand-in;
+// ok is false when the page may not be kept.
+func (s *Server) renderStandIn(c echo.Context, standIn string) (setupPage, bool) {
+	r := c.Request().Clone(c.Request().Context())
+	u := *r.URL
+	u.RawQuery = standIn
+	r.URL = &u
+	r.RequestURI = u.RequestURI()
+	w := &capture{header: http.Header{}}
+	sc := s.echo.NewContext(r, w)
+	if err := s.showSetupPage(sc); err != nil {
+		return setupPage{}, false
+	}
+	if cacheable, _ := sc.Get(setupCacheableKey).(bool); !cacheable || w.status != http.StatusOK || w.header.Get("Set-Cookie") != "" {
+		return setupPage{}, false
+	}
+	body := w.body.Bytes()
+	// A prefix of the stand-in outside its whole occurrences would be a
+	// stand-in cut short (an abbreviated address): not spliceable.
+	n := bytes.Count(body, []byte(setupSentinel))
+	if n == 0 || bytes.Count(body, []byte(setupSentinel[:5])) != n {
+		return setupPage{}, false
+	}
+	page := setupPage{header: w.header, size: len(body) - n*len(setupSentinel)}
+	for _, p := range bytes.Split(body, []byte(setupSentinel)) {
+		page.parts = append(page.parts, bytes.Clone(p))
+	}
+	return page, true
+}
+
+// capture is the ResponseWriter of a stand-in render.
+type capture struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *capture) Header() http.Header { return w.header }
+func (w *capture) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+func (w *capture) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
+}
+
+// setupPageCache keeps the last setupPagesMax pages used.
+type setupPageCache struct {
+	mu    sync.Mutex
+	pages map[[sha256.Size]byte]*list.Element // of *setupPageEntry
+	lru   *list.List                          // most recently used first
+}
+
+type setupPageEntry struct {
+	key  [sha256.Size]byte
+	page setupPage
+}
+
+func (pc *setupPageCache) get(key [sha256.Size]byte) (setupPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e, ok := pc.pages[key]
+	if !ok {
+		return setupPage{}, false
+	}
+	pc.lru.MoveToFront(e)
+	return e.Value.(*setupPageEntry).page, true
+}
+
+func (pc *setupPageCache) put(key [sha256.Size]byte, page setupPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.pages == nil {
+		pc.pages, pc.lru = map[[sha256.Size]byte]*list.Element{}, list.New()
+	}
+	if e, ok := pc.pages[key]; ok {
+		e.Value.(*setupPageEntry).page = page
+		pc.lru.MoveToFront(e)
+		return
+	}
+	pc.pages[key] = pc.lru.PushFront(&setupPageEntry{key, page})
+	if pc.lru.Len() > setupPagesMax {
+		last := pc.lru.Back()
+		pc.lru.Remove(last)
+		delete(pc.pages, last.Value.(*setupPageEntry).key)
+	}
+}
