@@ -33,9 +33,19 @@ import (
 // cleanly, is rendered as before. TestSetupPageSplice holds spliced pages
 // byte for byte to fresh renders.
 
-// setupSentinel is the stand-in local part. No page text holds it, and
-// no escaping changes it.
-const setupSentinel = "zqxmpstandin"
+// setupSentinel is the stand-in local part: setupSentinelHead, a dot,
+// setupSentinelTail. No page text holds it, and no escaping changes it.
+// Where the page writes the address with a break opportunity after each
+// dot ("zqxmp.<wbr>standin"), the dot's form is read off the stand-in and
+// given to each dot of the local part spliced in.
+const (
+	setupSentinelHead = "zqxmp"
+	setupSentinelTail = "standin"
+	setupSentinel     = setupSentinelHead + "." + setupSentinelTail
+)
+
+// maxDotForm bounds what may stand for a dot: ".<wbr>" and the like.
+const maxDotForm = 16
 
 // setupPagesMax bounds the pages kept: a page is 6 to 12 KB.
 const setupPagesMax = 128
@@ -48,6 +58,7 @@ var setupPageHeaders = [...]string{"User-Agent", "Accept-Language", "Accept", "C
 // goes between each two parts.
 type setupPage struct {
 	parts  [][]byte
+	dots   [][]byte // the form of a dot in each place of the local part: dots[i] between parts[i] and parts[i+1]
 	size   int
 	header http.Header // what the handler set, replayed on each answer
 }
@@ -120,16 +131,28 @@ func (p setupPage) write(c echo.Context, local string) error {
 	for k, v := range p.header {
 		h[k] = v
 	}
-	body := make([]byte, 0, p.size+len(local)*(len(p.parts)-1))
+	body := make([]byte, 0, p.size+(len(local)+8)*len(p.dots))
 	for i, part := range p.parts {
 		if i > 0 {
-			body = append(body, local...)
+			body = appendLocal(body, local, p.dots[i-1])
 		}
 		body = append(body, part...)
 	}
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := c.Response().Write(body)
 	return err
+}
+
+// appendLocal appends local to b with each dot written as dot.
+func appendLocal(b []byte, local string, dot []byte) []byte {
+	for {
+		i := strings.IndexByte(local, '.')
+		if i < 0 {
+			return append(b, local...)
+		}
+		b = append(append(b, local[:i]...), dot...)
+		local = local[i+1:]
+	}
 }
 
 // setupPageKey is the key of the page for c, whose query with the
@@ -178,17 +201,36 @@ func (s *Server) renderStandIn(c echo.Context, standIn string) (setupPage, bool)
 	if cacheable, _ := sc.Get(setupCacheableKey).(bool); !cacheable || w.status != http.StatusOK || w.header.Get("Set-Cookie") != "" {
 		return setupPage{}, false
 	}
-	body := w.body.Bytes()
-	// A prefix of the stand-in outside its whole occurrences would be a
-	// stand-in cut short (an abbreviated address): not spliceable.
-	n := bytes.Count(body, []byte(setupSentinel))
-	if n == 0 || bytes.Count(body, []byte(setupSentinel[:5])) != n {
+	return cutStandIn(w.body.Bytes(), w.header)
+}
+
+// cutStandIn cuts a page rendered for the stand-in at each of its
+// occurrences, and reads off each the form its dot took. A head without
+// a dot form and a tail after it would be a stand-in written some other
+// way (cut short, changed): then the page is not kept.
+func cutStandIn(body []byte, header http.Header) (setupPage, bool) {
+	page := setupPage{header: header}
+	heads, tails := bytes.Count(body, []byte(setupSentinelHead)), bytes.Count(body, []byte(setupSentinelTail))
+	for {
+		i := bytes.Index(body, []byte(setupSentinelHead))
+		if i < 0 {
+			break
+		}
+		rest := body[i+len(setupSentinelHead):]
+		j := bytes.Index(rest[:min(len(rest), maxDotForm+len(setupSentinelTail))], []byte(setupSentinelTail))
+		if j < 1 || rest[0] != '.' {
+			return setupPage{}, false
+		}
+		page.parts = append(page.parts, bytes.Clone(body[:i]))
+		page.dots = append(page.dots, bytes.Clone(rest[:j]))
+		page.size += i
+		body = rest[j+len(setupSentinelTail):]
+	}
+	if len(page.dots) == 0 || len(page.dots) != heads || heads != tails {
 		return setupPage{}, false
 	}
-	page := setupPage{header: w.header, size: len(body) - n*len(setupSentinel)}
-	for _, p := range bytes.Split(body, []byte(setupSentinel)) {
-		page.parts = append(page.parts, bytes.Clone(p))
-	}
+	page.parts = append(page.parts, bytes.Clone(body))
+	page.size += len(body)
 	return page, true
 }
 

@@ -142,3 +142,40 @@ func TestSetupPageCached(t *testing.T) {
 		}
 	}
 }
+
+// TestCutStandIn checks the cutting and splicing on pages made by hand:
+// a dot's form is the one the stand-in's dot took in each place, and a
+// stand-in written any other way keeps the page from the cache.
+func TestCutStandIn(t *testing.T) {
+	for _, tt := range []struct {
+		page, local, want string
+		ok                bool
+	}{
+		{page: "<p>zqxmp.standin@x</p>", local: "a.b", want: "<p>a.b@x</p>", ok: true},
+		{page: "<p>zqxmp.<wbr>standin@<wbr>x</p><a href=\"/?e=zqxmp.standin%40x\">zqxmp.standin</a>", local: "a.b.c",
+			want: "<p>a.<wbr>b.<wbr>c@<wbr>x</p><a href=\"/?e=a.b.c%40x\">a.b.c</a>", ok: true},
+		{page: "zqxmp.standin", local: "nodot", want: "nodot", ok: true},
+		{page: "no stand-in here", ok: false},
+		{page: "<p>zqxmp.standin and zqxmp… cut short</p>", ok: false},
+		{page: "<p>zqxmp.standin and …standin</p>", ok: false},
+		{page: "<p>zqxmpstandin, its dot lost</p>", ok: false},
+		{page: "<p>zqxmp." + strings.Repeat("x", 40) + "standin</p>", ok: false},
+	} {
+		p, ok := cutStandIn([]byte(tt.page), http.Header{})
+		if ok != tt.ok {
+			t.Errorf("cutStandIn(%q) ok = %v, want %v", tt.page, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		rec := httptest.NewRecorder()
+		c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
+		if err := p.write(c, tt.local); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.Body.String(); got != tt.want {
+			t.Errorf("cutStandIn(%q) with %q = %q, want %q", tt.page, tt.local, got, tt.want)
+		}
+	}
+}
