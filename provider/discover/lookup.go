@@ -3,6 +3,8 @@ package discover
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/mailprofile/mailprofile/provider"
@@ -32,8 +34,10 @@ var errNoDomain = errors.New("the domain does not exist, so nothing below it doe
 // once it is in, SRV records are reported only then, and after an
 // NXDOMAIN they are skipped, with no connection made. Probing, which
 // connects to guessed names, starts only after the MX answer, and later
-// still (see attempt.delay). The priority of the answer is first's: a
-// fast lower source never beats a slower higher one.
+// still (see attempt.delay), but the addresses of the names it guesses
+// are asked as soon as the MX answer is in, so that it connects at once
+// when it starts. The priority of the answer is first's: a fast lower
+// source never beats a slower higher one.
 func (d *Discoverer) run(ctx context.Context, domain string) *Result {
 	begin := time.Now()
 	ctx, cancel := context.WithTimeout(withBudget(ctx, newLookupBudget()), d.cfg.Budget)
@@ -91,7 +95,16 @@ func (d *Discoverer) run(ctx context.Context, domain string) *Result {
 			return d.fromProbe(ctx, rec, domain)
 		})},
 	}
+	pctx, stopPrefetch := context.WithCancel(ctx)
+	var prefetch sync.WaitGroup
+	prefetch.Go(func() {
+		if mx.exists(pctx) == nil {
+			d.resolveCandidates(pctx, domain)
+		}
+	})
 	ans, _, err := first(ctx, attempts)
+	stopPrefetch()
+	prefetch.Wait()
 	<-mx.done // its step belongs in the trace
 	res := &Result{Domain: domain, Steps: rec.list(), Elapsed: time.Since(begin)}
 	// The parent of ctx is cancelled only when nobody waits any more.
@@ -113,6 +126,23 @@ func (d *Discoverer) resolvedOnceExists(mx *mxGate, host string) func(ctx contex
 		_, _ = d.dial.resolve(ctx, host)
 		return mx.exists(ctx)
 	}
+}
+
+// resolveCandidates asks for the addresses of every name probing may
+// connect to, all at once; the lookup keeps them for the probes (see
+// lookupBudget.addrs). Failures come back to the probes themselves.
+func (d *Discoverer) resolveCandidates(ctx context.Context, domain string) {
+	imap, pop, smtp := candidates(domain)
+	hosts := map[string]bool{}
+	var wg sync.WaitGroup
+	for _, c := range slices.Concat(imap, pop, smtp) {
+		if hosts[c.host] {
+			continue
+		}
+		hosts[c.host] = true
+		wg.Go(func() { _, _ = d.dial.resolve(ctx, c.host) })
+	}
+	wg.Wait()
 }
 
 // mxGate is the domain's MX answer, which other sources wait for.
