@@ -77,6 +77,7 @@ func BenchmarkDiscoveryLatency(b *testing.B) {
 			slices.Sort(walls)
 			wall := walls[len(walls)/2]
 			b.ReportMetric(msOf(wall), "wall-ms")
+			b.ReportMetric(msOf(walls[0]), "min-ms")
 			b.ReportMetric(msOf(sc.slowest), "slowest-ms")
 			b.ReportMetric(msOf(e.delays()/time.Duration(b.N)), "delays-ms")
 			b.ReportMetric(float64(wall)/float64(sc.slowest), "wall/slowest")
