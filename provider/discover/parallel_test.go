@@ -190,3 +190,44 @@ func doneAfter(done chan struct{}, body string) http.Handler {
 		once.Do(func() { close(done) })
 	})
 }
+
+// TestProbeNamesAskedEarly: once the MX answer says the domain exists,
+// the addresses of the names probing guesses are asked at once, while a
+// higher source (here the ISPDB) is still out and probing has not
+// started; probing then finds them known. Before, they were asked one
+// name after another once probing started.
+func TestProbeNamesAskedEarly(t *testing.T) {
+	e := newEnv(t)
+	z := serveMXHeld(t, "", "pp.test. MX 10 mx.pp.test.", "pp.test. A 127.0.0.1")
+	close(z.let)
+	release := make(chan struct{})
+	url, ispdb := ispdbServer(t, e, nil)
+	ispdb.handle("/v1.1/pp.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		http.NotFound(w, r)
+	}))
+	cfg := e.config()
+	cfg.DNSServer, cfg.ISPDBURL = z.addr, url
+	cfg.StepTimeout, cfg.Budget = time.Minute, 2*time.Minute
+	cfg.Testing.ProbeDelay = time.Minute // probing waits for the ISPDB
+	d := e.discoverer(t, cfg)
+	got := make(chan *Result, 1)
+	go func() {
+		res, _ := d.Discover(context.Background(), "pp.test")
+		got <- res
+	}()
+	var names []string
+	for _, h := range []string{"imap", "mail", "pop3", "pop", "smtp"} {
+		names = append(names, h+".pp.test. A", h+".pp.test. AAAA")
+	}
+	waitFor(t, "the guessed names' addresses while the ISPDB is out", func() bool { return z.was(z.answered, names...) })
+	close(release)
+	res := <-got
+	logSteps(t, res)
+	if res.Found() {
+		t.Errorf("Discover(pp.test) found %+v, want nothing", res.Origin)
+	}
+	if !hasStep(res, "probe", OutcomeFailed) {
+		t.Errorf("no probe reached pp.test's closed ports")
+	}
+}
