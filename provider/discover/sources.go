@@ -14,9 +14,9 @@ import (
 )
 
 // fromAutoconfig fetches a provider-hosted clientConfig through the
-// guard.
-func (d *Discoverer) fromAutoconfig(ctx context.Context, rec *recorder, source, domain, url string) (answer, error) {
-	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.guarded)
+// guard, once ready (if not nil) lets it.
+func (d *Discoverer) fromAutoconfig(ctx context.Context, rec *recorder, source, domain, url string, ready func(context.Context) error) (answer, error) {
+	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.guarded, ready)
 	if err != nil {
 		return answer{}, err
 	}
@@ -31,7 +31,7 @@ func (d *Discoverer) fromISPDB(ctx context.Context, rec *recorder, source, domai
 		return answer{}, errSkipped
 	}
 	url := ispdbURL(d.ispdb, domain)
-	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.trusted)
+	p, err := d.fetchProvider(ctx, rec, source, domain, url, d.trusted, nil)
 	if err != nil {
 		return answer{}, err
 	}
@@ -52,11 +52,18 @@ func (d *Discoverer) fromCatalog(ctx context.Context, rec *recorder, source, dom
 }
 
 // fetchProvider fetches and parses one clientConfig document and returns
-// a fresh Provider the caller may label.
-func (d *Discoverer) fetchProvider(ctx context.Context, rec *recorder, source, domain, url string, c *http.Client) (*provider.Provider, error) {
+// a fresh Provider the caller may label. The fetch waits for ready, if
+// not nil, within the step but before the step's timeout starts.
+func (d *Discoverer) fetchProvider(ctx context.Context, rec *recorder, source, domain, url string, c *http.Client, ready func(context.Context) error) (*provider.Provider, error) {
+	end := rec.step(ctx, source, url)
+	if ready != nil {
+		if err := ready(ctx); err != nil {
+			end(err, "")
+			return nil, err
+		}
+	}
 	sctx, cancel := d.stepContext(ctx)
 	defer cancel()
-	end := rec.step(ctx, source, url)
 	body, err := fetchXML(sctx, c, url)
 	var p *provider.Provider
 	if err == nil {
@@ -92,9 +99,9 @@ func pick(body []byte, domain string) (*provider.Provider, error) {
 	return p, nil
 }
 
-// askMX asks for the domain's lowest-preference mail exchanger. It is
-// asked before anything else: a domain that does not exist ends the
-// lookup there.
+// askMX asks for the domain's lowest-preference mail exchanger. Its
+// answer also says whether the domain exists: after an NXDOMAIN nothing
+// below the domain is connected to or reported (see run).
 func (d *Discoverer) askMX(ctx context.Context, rec *recorder, domain string) (string, error) {
 	sctx, cancel := d.stepContext(ctx)
 	defer cancel()

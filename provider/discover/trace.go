@@ -129,6 +129,8 @@ func classify(ctx context.Context, err error) Outcome {
 	switch {
 	case err == nil:
 		return OutcomeFound
+	case errors.Is(err, errSkipped), errors.Is(err, errNoDomain):
+		return OutcomeSkipped
 	case errors.Is(err, ErrLimited):
 		return OutcomeLimited
 	case errors.Is(err, ErrRefused):

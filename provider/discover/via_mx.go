@@ -51,7 +51,7 @@ func (d *Discoverer) runViaMX(ctx context.Context, target string) *Result {
 	ans, _, err := first(ctx, []attempt[answer]{
 		{run: func(ctx context.Context) (answer, error) { return d.fromCatalog(ctx, rec, "mx catalog", target) }},
 		{run: func(ctx context.Context) (answer, error) {
-			return d.fromAutoconfig(ctx, rec, "mx autoconfig", target, autoconfigURL(target))
+			return d.fromAutoconfig(ctx, rec, "mx autoconfig", target, autoconfigURL(target), nil)
 		}},
 		{run: func(ctx context.Context) (answer, error) { return d.fromISPDB(ctx, rec, "mx ispdb", target) }},
 	})
