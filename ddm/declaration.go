@@ -112,6 +112,10 @@ func Build(acct profile.Account, opts Options) ([]Declaration, error) {
 	return out, nil
 }
 
+// ErrCredentialURL is the error of a missing or unusable
+// Options.CredentialURL.
+var ErrCredentialURL = errors.New("credential URL")
+
 // authMethods are the AuthenticationMethod values of the account.mail
 // servers, for Apple's EmailAuth values.
 var authMethods = map[profile.Auth]string{
@@ -142,14 +146,14 @@ func server(s profile.Server, credID string) (map[string]any, bool, error) {
 // knows the user. It holds no password, so the device asks for it.
 func credentialReference(dataURL string) (map[string]any, error) {
 	if dataURL == "" {
-		return nil, errors.New("the account signs in with a password: the credential asset needs the https URL where your DDM server serves each user's user name")
+		return nil, fmt.Errorf("%w: the account signs in with a password, and the credential asset needs the https URL where your DDM server serves each user's user name", ErrCredentialURL)
 	}
 	u, err := url.Parse(dataURL)
 	if err != nil {
-		return nil, errors.New("credential URL: not a URL") // the text may hold a password
+		return nil, fmt.Errorf("%w: not a URL", ErrCredentialURL) // the text may hold a password
 	}
 	if u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("credential URL %q: want an https URL without user or fragment", u.Redacted())
+		return nil, fmt.Errorf("%w: %q: want an https URL without user or fragment", ErrCredentialURL, u.Redacted())
 	}
 	return map[string]any{
 		"Reference":      map[string]any{"DataURL": u.String(), "ContentType": "application/json"},

@@ -155,7 +155,7 @@ func TestBuildRefuses(t *testing.T) {
 		opts    Options
 		wantErr string
 	}{
-		{name: "no credential URL", opts: Options{IdentifierPrefix: "com.example"}, wantErr: "the credential asset needs the https URL"},
+		{name: "no credential URL", opts: Options{IdentifierPrefix: "com.example"}, wantErr: "credential URL: the account signs in with a password"},
 		{name: "http", opts: Options{IdentifierPrefix: "com.example", CredentialURL: "http://mdm.example.com/c"}, wantErr: "want an https URL"},
 		{name: "user in URL", opts: Options{IdentifierPrefix: "com.example", CredentialURL: "https://u:p@mdm.example.com/c"}, wantErr: "want an https URL"},
 		{name: "prefix", opts: Options{IdentifierPrefix: "com..example", CredentialURL: "https://mdm.example.com/c"}, wantErr: "empty label"},
