@@ -1,15 +1,13 @@
 package ddm
 
 import (
-	"bytes"
 	"context"
 	"flag"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mailprofile/mailprofile/internal/goldentest"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 )
@@ -180,18 +178,5 @@ func TestBuildRefuses(t *testing.T) {
 // golden compares got with testdata/name, or writes it there with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ddm -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./ddm -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldentest.Check(t, "ddm", name, got, *update)
 }

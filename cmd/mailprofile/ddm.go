@@ -34,11 +34,7 @@ func ddmDeclarations(_ context.Context, cfg *Config, args []string, e env) error
 		if err != nil {
 			return err
 		}
-		if cfg.Output == "" || cfg.Output == "-" {
-			_, err = e.stdout.Write(doc)
-			return err
-		}
-		return writeFileAtomic(cfg.Output, doc, 0o644)
+		return writeOutput(e, cfg.Output, doc)
 	}
 	if err := os.MkdirAll(cfg.Output, 0o755); err != nil {
 		return fmt.Errorf("-o: %w", err)

@@ -90,24 +90,23 @@ func mdmTemplate(_ context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	opts := profile.Options{
-		IdentifierPrefix:  cfg.IdentifierPrefix,
-		Organization:      cfg.Organization,
-		DisplayName:       cfg.ProfileName,
-		Description:       cfg.ProfileDesc,
-		SignInDescription: cfg.ProfileSignIn,
-		Secret:            secret,
-	}
-	if err := opts.Validate(); err != nil {
+	opts, err := profileOptions(cfg, secret)
+	if err != nil {
 		return err
 	}
 	doc, err := mdm.Template(acct, v, opts)
 	if err != nil {
 		return err
 	}
-	if cfg.Output == "" || cfg.Output == "-" {
-		_, err = e.stdout.Write(doc)
+	return writeOutput(e, cfg.Output, doc)
+}
+
+// writeOutput writes doc to the file -o names, or to standard output
+// for none or "-".
+func writeOutput(e env, path string, doc []byte) error {
+	if path == "" || path == "-" {
+		_, err := e.stdout.Write(doc)
 		return err
 	}
-	return writeFileAtomic(cfg.Output, doc, 0o644)
+	return writeFileAtomic(path, doc, 0o644)
 }
