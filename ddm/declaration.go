@@ -153,7 +153,9 @@ func credentialReference(dataURL string) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: not a URL", ErrCredentialURL) // the text may hold a password
 	}
 	if u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("%w: %q: want an https URL without user or fragment", ErrCredentialURL, u.Redacted())
+		// Not repeated: a URL that is not what we want may hold a
+		// password where Redacted does not look ("a:secret@").
+		return nil, fmt.Errorf("%w: want an https URL without user or fragment", ErrCredentialURL)
 	}
 	return map[string]any{
 		"Reference":      map[string]any{"DataURL": u.String(), "ContentType": "application/json"},

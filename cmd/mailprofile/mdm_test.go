@@ -109,7 +109,7 @@ func TestDDMCommand(t *testing.T) {
 		wantErr string
 	}{
 		{[]string{"ddm", "--domain", "btinternet.com", "--type", "pop"}, "--credential-url: the account signs in with a password"},
-		{[]string{"ddm", "--domain", "btinternet.com", "--type", "pop", "--credential-url", "https://u:secret@x.example/c"}, "--credential-url: \"https://u:xxxxx@x.example/c\": want an https URL"},
+		{[]string{"ddm", "--domain", "btinternet.com", "--type", "pop", "--credential-url", "https://u:secret@x.example/c"}, "--credential-url: want an https URL without user or fragment"},
 		{[]string{"ddm", "--domain", "nowhere.example", "--type", "imap"}, "neither in the built-in catalog"},
 	} {
 		r := runCmd(t, envm, tt.args...)
