@@ -30,7 +30,7 @@ func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
 
 // identifiersFor derives the identifiers of a profile of kind p whose
 // top-level identifier is id: an address's (deriveIdentifiers) or an MDM
-// template's (templateIdentifiers).
+// template's (BuildTemplate).
 func identifiersFor(id string, secret []byte, p Protocol) Identifiers {
 	part := "mail"
 	if p == Exchange || p == Google {
