@@ -25,16 +25,22 @@ type Identifiers struct {
 // identifier ends in .mail for IMAP and POP (as before Exchange and
 // Google, so their UUIDs are unchanged), else in the kind.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
-	id := prefix + "." + escapeIdentifier(acct.Address.Key())
+	return identifiersFor(prefix+"."+escapeIdentifier(acct.Address.Key()), secret, acct.Protocol)
+}
+
+// identifiersFor derives the identifiers of a profile of kind p whose
+// top-level identifier is id: an address's (deriveIdentifiers) or an MDM
+// template's (BuildTemplate).
+func identifiersFor(id string, secret []byte, p Protocol) Identifiers {
 	part := "mail"
-	if acct.Protocol == Exchange || acct.Protocol == Google {
-		part = string(acct.Protocol)
+	if p == Exchange || p == Google {
+		part = string(p)
 	}
 	return Identifiers{
 		Profile:     id,
-		ProfileUUID: derivedUUID(secret, id, "profile", string(acct.Protocol)),
+		ProfileUUID: derivedUUID(secret, id, "profile", string(p)),
 		Payload:     id + "." + part,
-		PayloadUUID: derivedUUID(secret, id, part, string(acct.Protocol)),
+		PayloadUUID: derivedUUID(secret, id, part, string(p)),
 	}
 }
 

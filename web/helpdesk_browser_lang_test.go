@@ -156,5 +156,7 @@ func TestHelpdeskScreenshots(t *testing.T) {
 		save("links")
 		b.do(t, ctx, chromedp.Navigate(b.server.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS("table.audit")))
 		save("audit")
+		b.do(t, ctx, chromedp.Navigate(b.server.URL+"/admin/mdm"), chromedp.WaitVisible(chromedp.CSS("select#vendor")))
+		save("mdm")
 	}
 }

@@ -192,7 +192,7 @@ func New(cfg Config) (*Server, error) {
 	s.finder = countedFinder{Finder: s.finder, m: s.metrics}
 	s.desk, err = helpdesk.New(helpdesk.Options{Config: cfg.Helpdesk, Logger: s.log, Finder: s.finder, Metrics: s.metrics,
 		Trust: s.trust, Now: s.now, Service: cfg.ServiceName, Asset: s.assetTag, Messages: s.messages,
-		ChooseKind: s.chooseLinkKind})
+		ChooseKind: s.chooseLinkKind, Profile: cfg.Profile})
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +295,8 @@ func (s *Server) helpdeskRoutes(e *echo.Echo, limit echo.MiddlewareFunc) {
 	e.GET("/admin/audit", d.ShowAudit, auth...)
 	e.GET("/admin/audit.csv", d.AuditCSV, auth...)
 	e.POST("/admin/language", d.SetLanguage, auth...)
+	e.GET("/admin/mdm", d.ShowMDM, auth...)
+	e.POST("/admin/mdm", d.DownloadMDM, auth...)
 
 	e.GET("/code", s.showCodeForm, limit)
 	e.POST("/code", s.redeemCode, limit, st)

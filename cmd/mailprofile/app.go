@@ -60,6 +60,17 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := profileOptions(cfg, secret)
+	if err != nil {
+		return nil, err
+	}
+	certPath, keyPath := signerFiles(cfg)
+	return &app{log: log, catalog: catalog, finder: f, signer: newReloadingSigner(signer, certPath, keyPath), options: opts, metrics: metrics}, nil
+}
+
+// profileOptions are the profile settings of the flags, with the
+// installation's identifier secret.
+func profileOptions(cfg *Config, secret []byte) (profile.Options, error) {
 	opts := profile.Options{
 		IdentifierPrefix:  cfg.IdentifierPrefix,
 		Organization:      cfg.Organization,
@@ -68,11 +79,7 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 		SignInDescription: cfg.ProfileSignIn,
 		Secret:            secret,
 	}
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	certPath, keyPath := signerFiles(cfg)
-	return &app{log: log, catalog: catalog, finder: f, signer: newReloadingSigner(signer, certPath, keyPath), options: opts, metrics: metrics}, nil
+	return opts, opts.Validate()
 }
 
 // newFinder is the catalog alone with --discovery=false, else discovery

@@ -25,6 +25,8 @@ func TestDependencyDirection(t *testing.T) {
 		"provider": {"github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
 		// The client documents are rendered apart from HTTP: web serves them.
 		"clientconf": {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
+		"mdm":        {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
+		"ddm":        {"net/http", "os", "log", "log/slog", "github.com/labstack/echo/v4", "github.com/mailprofile/mailprofile/web", "github.com/mailprofile/mailprofile/signing"},
 	}
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "github.com/mailprofile/mailprofile/...").Output()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailprofile/mailprofile/mdm"
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider/discover"
 	"github.com/mailprofile/mailprofile/store"
@@ -61,6 +62,17 @@ type Config struct {
 
 	// dns: the host name clients reach this server at over HTTPS.
 	PublicHost string
+
+	// mdm and ddm: the templates and declarations of one domain.
+	Domain string
+	Vendor string
+	// The generic vendor's variables (mdm).
+	AddressVariable   string
+	NameVariable      string
+	LocalPartVariable string
+	// CredentialURL is where a DDM server serves each user's user name
+	// (ddm).
+	CredentialURL string
 
 	// Discovery of settings for domains outside the catalog (serve,
 	// generate, lookup).
@@ -206,6 +218,26 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 	if cmd == "serve" || cmd == "user" {
 		e.String(&cfg.DatabaseURL, "database-url", "", "helpdesk database: empty for SQLite in the data folder, or postgres://user@host/db")
 	}
+	if cmd == "mdm" || cmd == "ddm" {
+		e.String(&cfg.Providers, "providers", "", providersUsage)
+		e.String(&cfg.IdentifierPrefix, "identifier-prefix", defaultIdentifierPrefix, "reverse-DNS prefix of identifiers; set it once and keep it")
+		e.String(&cfg.Domain, "domain", "", "mail domain, from the catalog or --providers (required)")
+		e.String(&cfg.Type, "type", "", "account type: imap, pop, exchange or google (required)")
+		e.String(&cfg.Output, "o", "", outputUsage[cmd])
+	}
+	if cmd == "mdm" {
+		e.String(&cfg.Vendor, "vendor", "", "device management service: "+strings.Join(mdm.IDs(), ", ")+" (required)")
+		e.String(&cfg.AddressVariable, "address-variable", "", "generic vendor: the variable your MDM replaces with the user's address")
+		e.String(&cfg.NameVariable, "name-variable", "", "generic vendor: the variable for the user's full name (default: no name)")
+		e.String(&cfg.LocalPartVariable, "local-part-variable", "", "generic vendor: the variable for the part of the address before the @ (default: none)")
+		e.String(&cfg.Organization, "org", defaultOrganization, "organization name shown as the profile's source")
+		e.String(&cfg.ProfileName, "profile-name", profile.DefaultDisplayName, "profile display name; {provider}, {email} and {organization} are replaced")
+		e.String(&cfg.ProfileDesc, "profile-description", profile.DefaultDescription, "profile description; same placeholders")
+		e.String(&cfg.ProfileSignIn, "profile-signin-description", profile.DefaultSignInDescription, "description of Exchange and Google profiles; same placeholders")
+	}
+	if cmd == "ddm" {
+		e.String(&cfg.CredentialURL, "credential-url", "", "imap and pop: https URL where your DDM server serves each user's user name, without a password")
+	}
 	if cmd == "serve" || cmd == "generate" {
 		e.Bool(&cfg.SignDiscovered, "sign-discovered", false, "also sign profiles whose settings were found at run time (signing vouches for the servers)")
 		e.String(&cfg.SignCert, "sign-cert", "", "signing certificate PEM: the leaf first, then intermediates (fullchain.pem)")
@@ -340,6 +372,9 @@ func (c *Config) Validate(cmd string) error {
 		if c.Organization == "" {
 			bad("org", "must not be empty")
 		}
+	}
+	if cmd == "mdm" || cmd == "ddm" {
+		c.validateTemplate(cmd, bad)
 	}
 	switch cmd {
 	case "serve":

@@ -1,8 +1,9 @@
 // Command mailprofile turns an email address into a signed Apple
 // configuration profile holding a ready mail account. It serves the web app
 // (serve), writes one profile (generate), checks a profile (inspect),
-// shows the settings found for an address (lookup) and prints the DNS
-// records that lead other mail clients to the server (dns).
+// shows the settings found for an address (lookup), prints the DNS
+// records that lead other mail clients to the server (dns) and writes the
+// templates and declarations of device management (mdm, ddm).
 package main
 
 import (
@@ -28,6 +29,8 @@ usage:
   mailprofile lookup   [--json] ADDR           show the settings found for an address
   mailprofile dns      --public-host HOST [--json] DOMAIN   DNS records that lead every mail client here
   mailprofile user     add|passwd|remove NAME, list   manage helpdesk accounts
+  mailprofile mdm      --vendor V --domain D --type T [-o FILE]   unsigned template for a device management service
+  mailprofile ddm      --domain D --type T [-o DIR|FILE.json]   declarations for Declarative Device Management
 
 Every flag also reads MAILPROFILE_<FLAG> (e.g. --data-dir: MAILPROFILE_DATA_DIR).
 Run "mailprofile COMMAND -h" for the flags of a command.
@@ -79,6 +82,10 @@ func run(ctx context.Context, args []string, e env) int {
 		fn = dnsRecords
 	case "user":
 		fn = user
+	case "mdm":
+		fn = mdmTemplate
+	case "ddm":
+		fn = ddmDeclarations
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0

@@ -50,6 +50,8 @@ type Options struct {
 	// and a kind those devices cannot install is refused. Nil keeps the
 	// kind as given.
 	ChooseKind func(ctx context.Context, addr profile.Address, kind profile.Protocol) (profile.Protocol, error)
+	// Profile are the operator's profile settings, for MDM templates.
+	Profile profile.Options
 }
 
 // Desk is the helpdesk: its handlers and middleware.
@@ -68,6 +70,7 @@ type Desk struct {
 	messages site.Catalog
 	mailer   Mailer
 	choose   func(ctx context.Context, addr profile.Address, kind profile.Protocol) (profile.Protocol, error)
+	profile  profile.Options
 }
 
 //go:embed templates/*.html
@@ -101,6 +104,7 @@ func New(o Options) (*Desk, error) {
 		messages: o.Messages,
 		choose:   o.ChooseKind,
 		mailer:   o.Mail.Mailer,
+		profile:  o.Profile,
 	}
 	s.signIns = newSourceLimiter(s.now)
 	s.hashes = newHashGate(o.SignInConcurrency, store.HashMemory(), o.HashingMemory)
