@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sort"
 	"sync"
@@ -40,6 +41,7 @@ type lookings struct {
 
 type looking struct {
 	done chan struct{} // closed when the lookup has finished
+	err  error         // the lookup's error, once done is closed
 }
 
 func newLookings(budget, wait time.Duration) *lookings {
@@ -53,18 +55,19 @@ func newLookings(budget, wait time.Duration) *lookings {
 }
 
 // follow reports whether the lookup of domain is still running after the
-// wait: it starts find in the background when none was followed, and
-// joins the one that is. A lookup that finished is kept for a budget's
+// wait, or else the error of the lookup that finished during it: it
+// starts find in the background when none was followed, and joins the
+// one that is. A lookup that finished is kept for a budget's
 // time, during which follow says false at once: the page then waits for
 // the finder as it would without this one, so a lookup that cannot be
 // cached does not refresh forever.
-func (l *lookings) follow(ctx context.Context, domain string, find func(context.Context)) bool {
+func (l *lookings) follow(ctx context.Context, domain string, find func(context.Context) error) (bool, error) {
 	l.mu.Lock()
 	lk, ok := l.m[domain]
 	if !ok {
 		if len(l.m) >= maxLookings {
 			l.mu.Unlock()
-			return false
+			return false, nil
 		}
 		lk = &looking{done: make(chan struct{})}
 		l.m[domain] = lk
@@ -74,7 +77,7 @@ func (l *lookings) follow(ctx context.Context, domain string, find func(context.
 		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.budget+time.Second)
 		go func() {
 			defer cancel()
-			find(bg)
+			lk.err = find(bg)
 			close(lk.done)
 			time.AfterFunc(l.budget, func() { l.forget(domain, lk) })
 		}()
@@ -84,11 +87,14 @@ func (l *lookings) follow(ctx context.Context, domain string, find func(context.
 	defer t.Stop()
 	select {
 	case <-lk.done:
-		return false
+		if ok {
+			return false, nil // finished before this request: see above
+		}
+		return false, lk.err
 	case <-ctx.Done():
-		return false
+		return false, nil
 	case <-t.C:
-		return true
+		return true, nil
 	}
 }
 
@@ -134,9 +140,14 @@ func (s *Server) showLooking(c echo.Context, req accountRequest) (bool, error) {
 	if s.inCatalog(domain) {
 		return false, nil
 	}
-	running := s.looking.follow(c.Request().Context(), domain, func(ctx context.Context) {
-		_, _ = s.finder.Find(ctx, req.Addr, profile.IMAP) // fills discovery's cache; the reload reads it
+	running, err := s.looking.follow(c.Request().Context(), domain, func(ctx context.Context) error {
+		_, err := s.finder.Find(ctx, req.Addr, profile.IMAP) // fills discovery's cache; the reload reads it
+		return err
 	})
+	var busy *discover.BusyError
+	if errors.As(err, &busy) {
+		return true, err // refused at once: asking again would be refused again, and counted twice
+	}
 	if !running {
 		return false, nil
 	}
