@@ -77,3 +77,28 @@ func TestManualGuessValidates(t *testing.T) {
 		}
 	}
 }
+
+func FuzzManual(f *testing.F) {
+	f.Add("mail.example.org", 993, "ssl")
+	f.Add("127.0.0.1", 0, "plain")
+	f.Add("[::1]", 65536, "starttls")
+	f.Add("mail.bücher.example.", 587, "starttls")
+	addr := profile.Address{Local: "ann", Domain: "example.org"}
+	smtp := ManualServer{Host: "smtp.example.org", Port: 465, Security: SecuritySSL}
+	f.Fuzz(func(t *testing.T, host string, port int, security string) {
+		got, err := Manual(addr, profile.IMAP, ManualServer{Host: host, Port: port, Security: security}, smtp)
+		if err != nil {
+			var ie *profile.InputError
+			if !errors.As(err, &ie) || !strings.HasPrefix(ie.Field, "in_") {
+				t.Fatalf("Manual(%q, %d, %q) error = %v, want an input error for an in_ field", host, port, security, err)
+			}
+			return
+		}
+		if err := got.Account(addr, profile.IMAP, "").Validate(); err != nil {
+			t.Fatalf("Manual(%q, %d, %q) = %+v, which does not validate: %v", host, port, security, got.Incoming, err)
+		}
+		if err := CheckHostname(got.Incoming.Host); err != nil || localName(got.Incoming.Host) != "" {
+			t.Fatalf("Manual(%q) kept host %q: %v", host, got.Incoming.Host, err)
+		}
+	})
+}

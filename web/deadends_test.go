@@ -173,6 +173,7 @@ func TestManualPrefill(t *testing.T) {
 		{"guess", "/manual?email=a%40nowhere.example&type=pop", `value="pop.nowhere.example"`},
 		{"discovered", "/manual?email=a%40x.test&type=imap", `value="mail.x.test"`},
 		{"typed before", "/manual?email=a%40nowhere.example&in_host=imap.example.net", `value="imap.example.net"`},
+		{"escaped", "/manual?email=a%40nowhere.example&in_host=%22%3E%3Cb%3Ex", `value="&#34;&gt;&lt;b&gt;x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
