@@ -147,3 +147,28 @@ func TestBrowserSlowDiscovery(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserDeadEndsNarrow opens the typo's suggestion and the manual
+// route, with its error, on a 320-pixel screen in each language: nothing
+// is wider than the screen.
+func TestBrowserDeadEndsNarrow(t *testing.T) {
+	b := newBrowser(t, withSupport)
+	long := "someone.with.a.rather.long.name%40btinterent.com"
+	pages := map[string]string{
+		"typo":   "/setup?email=" + long + "&type=imap",
+		"manual": "/manual/profile?email=someone.with.a.rather.long.name%40a-rather-long-domain-name.example&in_host=127.0.0.1&in_port=993&in_security=ssl&out_host=smtp.a-rather-long-domain-name.example&out_port=465&out_security=ssl",
+	}
+	for _, lang := range []string{"en", "de", "fr"} {
+		for name, path := range pages {
+			t.Run(lang+" "+name, func(t *testing.T) {
+				dev := iPhoneSafari
+				dev.width, dev.lang = 320, lang
+				ctx := b.tab(t, dev)
+				b.do(t, ctx, chromedp.Navigate(b.server.URL+path), chromedp.WaitVisible(chromedp.CSS("footer")))
+				if w := run(t, b, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 320 {
+					t.Errorf("%s is %d pixels wide on a 320-pixel screen", path, w)
+				}
+			})
+		}
+	}
+}
