@@ -44,8 +44,14 @@ type pageData struct {
 	HomeURL   string
 	Brand     brandView
 
+	// Refresh, when set, is the content of a meta refresh: a page that
+	// waits for a lookup reloads itself (looking.go).
+	Refresh string
+
 	msgs        site.Messages
 	fieldErrors map[string]site.FieldError
+	known       []string // catalog domains, for DeadEnd (deadends.go)
+	notFound    string   // the unknown domain of the form's error
 }
 
 // brandView is the operator's branding as a page shows it.
@@ -69,6 +75,7 @@ func (s *Server) page(c echo.Context, title string) *pageData {
 		Languages: languageLinks(c, lang),
 		HomeURL:   "/",
 		msgs:      ms,
+		known:     s.known,
 		Brand: brandView{
 			LogoURL: s.brand.logoURL, CSSURL: s.brand.cssURL,
 			SupportURL: s.brand.supportURL, Phone: s.brand.phone, PhoneHref: template.URL(s.brand.phoneHref), //nolint:gosec // digits and + only
@@ -156,6 +163,7 @@ func (d *pageData) setFieldError(field string, err error, msg string) {
 		d.fieldErrors = map[string]site.FieldError{}
 	}
 	d.fieldErrors[field] = site.LocalError(d.msgs, err, msg, field)
+	d.noteNotFound(err)
 }
 
 // render executes a template into a buffer and only then writes it, so a

@@ -79,6 +79,13 @@ type Config struct {
 	// served: autoconfig, Autodiscover, PACC. Nil turns those routes off.
 	// It is never the discovering Finder.
 	Catalog Catalog
+	// DiscoveryBudget is how long one lookup of a new domain may take
+	// (discover.Config.Budget); zero is discover.DefaultBudget. /setup
+	// waits DiscoveryWait (zero: DefaultDiscoveryWait) for a lookup, then
+	// answers with a page that refreshes itself while the lookup goes on
+	// in the background for at most the budget (looking.go).
+	DiscoveryBudget time.Duration
+	DiscoveryWait   time.Duration
 	// Clock tells the time for everything with a date: links and their
 	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
@@ -140,6 +147,8 @@ type Server struct {
 	trust      site.Trust
 	cache      *profileCache // nil: off
 	metrics    *Metrics
+	known      []string  // catalog domains, for suggestions (deadends.go)
+	looking    *lookings // lookups /setup waits for (looking.go)
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
@@ -176,6 +185,8 @@ func New(cfg Config) (*Server, error) {
 		messages: messages,
 		helpdesk: cfg.Helpdesk,
 		metrics:  cfg.Metrics,
+		known:    knownDomains(cfg),
+		looking:  newLookings(cfg.DiscoveryBudget, cfg.DiscoveryWait),
 
 		signDiscovered: cfg.SignDiscovered,
 	}
@@ -257,6 +268,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/setup", s.showSetup, limit)
 	e.GET("/setup/qr.svg", s.setupQR, limit)
 	e.GET("/profile", s.downloadProfile, limit)
+	e.GET("/manual", s.showManual, limit)
+	e.GET("/manual/profile", s.downloadManual, limit)
 	e.GET("/api/v1/settings", s.apiSettings, limit)
 	s.clientRoutes(e, limit) // autoconfig, Autodiscover, PACC: clients.go
 

@@ -20,6 +20,9 @@ func (s *Server) showSetupPage(c echo.Context) error {
 	f := rawForm(c)
 	req, err := parseAccountRequest(f)
 	if err == nil {
+		if waiting, err := s.showLooking(c, req); waiting || err != nil {
+			return err // a new domain's lookup runs on: looking.go
+		}
 		data := s.page(c, "setup.title")
 		var view *setupView
 		view, err = s.setupView(c, req, data.LangParam)

@@ -53,6 +53,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		Finder:           a.finder,
 		Catalog:          a.catalog,
 		SignDiscovered:   cfg.SignDiscovered,
+		DiscoveryBudget:  cfg.DiscoveryTimeout, // how long /setup's page that waits may refresh
 		ProfileCacheSize: cfg.ProfileCache,
 		Profile:          a.options,
 		ServiceName:      cfg.ServiceName,
