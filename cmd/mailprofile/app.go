@@ -61,12 +61,16 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 		return nil, err
 	}
 	opts := profile.Options{
-		IdentifierPrefix:  cfg.IdentifierPrefix,
-		Organization:      cfg.Organization,
-		DisplayName:       cfg.ProfileName,
-		Description:       cfg.ProfileDesc,
-		SignInDescription: cfg.ProfileSignIn,
-		Secret:            secret,
+		IdentifierPrefix: cfg.IdentifierPrefix,
+		Organization:     cfg.Organization,
+		// The operator's texts, for every language; the ones left empty
+		// come from the catalogs in the visitor's language (web).
+		Texts: profile.Texts{
+			DisplayName:       cfg.ProfileName,
+			Description:       cfg.ProfileDesc,
+			SignInDescription: cfg.ProfileSignIn,
+		},
+		Secret: secret,
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
