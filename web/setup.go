@@ -111,6 +111,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 	if dev.Kind == deviceOther {
 		v.setManual(offers)
 	}
+	v.downloadsIn(lang)
 	return v, nil
 }
 

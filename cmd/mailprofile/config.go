@@ -53,6 +53,7 @@ type Config struct {
 	Type   string
 	Device string
 	Name   string
+	Lang   string
 	Output string
 
 	// inspect, lookup and dns
@@ -254,6 +255,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.Type, "type", "", "account type: imap, pop, exchange or google (default: the provider's preferred one for --device)")
 		e.String(&cfg.Device, "device", "ios", "device the profile is for: ios (iPhone, iPad) or macos")
 		e.String(&cfg.Name, "name", "", "sender's display name")
+		e.String(&cfg.Lang, "lang", "en", "language of the texts the device shows: en, de or fr")
 		e.String(&cfg.Output, "o", "", "output file (default: standard output)")
 	case "inspect":
 		e.String(&cfg.CAFile, "ca", "", "PEM file of trusted roots to check the signer chain against")

@@ -101,14 +101,23 @@ func LoadCatalog() (Catalog, error) {
 // the best match for Accept-Language, then English. explicit reports a
 // ?lang= choice, which links between pages then carry along.
 func ChooseLanguage(c echo.Context) (code string, explicit bool) {
-	if q := c.QueryParam("lang"); q != "" {
-		if tag, err := language.Parse(q); err == nil {
+	return PickLanguage(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
+}
+
+// PickLanguage is ChooseLanguage from the lang parameter and the
+// Accept-Language header, for a caller without an Echo context.
+func PickLanguage(param, acceptLanguage string) (code string, explicit bool) {
+	if param != "" {
+		if tag, err := language.Parse(param); err == nil {
 			if _, idx, conf := langMatcher.Match(tag); conf >= language.High {
 				return BaseCode(idx), true
 			}
 		}
 	}
-	tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
+	if acceptLanguage == "" {
+		return "en", false
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
 		return "en", false
 	}
