@@ -129,10 +129,8 @@ func (d *pageData) ErrorMessage() site.FieldError {
 		return site.FieldError{Text: d.T("error.server_text")}
 	case e.Status == http.StatusNotFound:
 		return site.FieldError{Text: d.T("error.not_found_text")}
-	case d.Lang == "en":
-		return site.FieldError{Text: site.Sentence(e.Message)}
 	}
-	return site.FieldError{Text: d.T("error.other_text"), Detail: site.Sentence(e.Message)}
+	return site.PageError(d.msgs, e.Status, e.Message)
 }
 
 // FieldError is the error for a form field, if any: set by showSetup, or
