@@ -95,7 +95,7 @@ func TestSetupAccountsInGerman(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}
-	mustContain(t, "German steps", rec.Body.String(), "Fügen Sie Ihr Konto in den Systemeinstellungen hinzu",
+	mustContain(t, "German steps", rec.Body.String(), "Konto in den Systemeinstellungen hinzufügen",
 		"Wählen Sie <strong>Microsoft Exchange</strong>.", "<strong>Systemeinstellungen &gt; Internetaccounts &gt; Account hinzufügen …</strong>")
 }
 

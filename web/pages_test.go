@@ -259,7 +259,7 @@ func TestLanguageLinks(t *testing.T) {
 		`<html lang="de">`,
 		`href="/setup?email=someone%40btinternet.com&amp;lang=fr&amp;type=pop" lang="fr"`,
 		`aria-current="true">Deutsch`,
-		`href="/?email=someone%40btinternet.com&amp;lang=de&amp;type=pop">Adresse oder Art ändern`,
+		`href="/?email=someone%40btinternet.com&amp;lang=de&amp;type=pop">Adresse oder Kontotyp ändern`,
 		`class="brand" href="/?lang=de"`)
 	body = s.get(t, "//evil.example/x").Body.String()
 	if strings.Contains(body, `href="//evil`) {
