@@ -17,7 +17,7 @@ import (
 var templateFiles embed.FS
 
 func parseTemplates() (*template.Template, error) {
-	t, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence}).ParseFS(templateFiles, "templates/*.html")
+	t, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence, "wbr": breakable}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
