@@ -2,16 +2,20 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"howett.net/plist"
 
+	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/profile"
+	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
@@ -159,5 +163,31 @@ func TestDownloadLinkLanguage(t *testing.T) {
 		if !strings.Contains(body, tt.want) {
 			t.Errorf("GET %s: no download link %s", tt.target, tt.want)
 		}
+	}
+}
+
+// TestLinkDownloadLanguage: a helpdesk link's page in a language chosen
+// with ?lang= downloads the profile in that language.
+func TestLinkDownloadLanguage(t *testing.T) {
+	st := openStore(t, store.SQLite)
+	s := newTestServer(t, withHelpdesk(st))
+	token, hash, err := store.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := timetest.Fixed()
+	if _, err := st.CreateLink(context.Background(), store.Link{TokenHash: hash, Email: "someone@btinternet.com", Type: "imap",
+		CreatedBy: testAgent, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), MaxDownloads: 5}); err != nil {
+		t.Fatal(err)
+	}
+	page := s.get(t, "/l/"+token+"?lang=fr", "User-Agent", iPhoneUA).Body.String()
+	want := `href="/l/` + token + `/profile?lang=fr"`
+	if !strings.Contains(page, want) {
+		t.Fatalf("link page lacks the download link %s", want)
+	}
+	rec := s.get(t, "/l/"+token+"/profile?lang=fr", "User-Agent", iPhoneUA)
+	top, _ := profileKeys(t, rec.Body.Bytes())
+	if d, _ := top["PayloadDescription"].(string); !strings.HasPrefix(d, "Configure le compte") {
+		t.Errorf("link download ?lang=fr: PayloadDescription = %q, want French", d)
 	}
 }
