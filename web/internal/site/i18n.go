@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
@@ -117,15 +119,43 @@ func PickLanguage(param, acceptLanguage string) (code string, explicit bool) {
 	if acceptLanguage == "" {
 		return "en", false
 	}
+	if code, ok := acceptCache.Load(acceptLanguage); ok {
+		return code.(string), false
+	}
+	code = matchAccept(acceptLanguage)
+	if len(acceptLanguage) <= maxCachedAccept && acceptCached.Add(1) <= maxAcceptEntries {
+		acceptCache.Store(acceptLanguage, code)
+	}
+	return code, false
+}
+
+// Browsers send a few Accept-Language values, each many times: the
+// language chosen for each is kept (a cached download's fast path asks
+// for every request, and parsing costs 10 µs), for the first
+// maxAcceptEntries values of at most maxCachedAccept bytes, so that no
+// client can make it grow.
+var (
+	acceptCache  sync.Map // Accept-Language -> code
+	acceptCached atomic.Int64
+)
+
+const (
+	maxAcceptEntries = 512
+	maxCachedAccept  = 128
+)
+
+// matchAccept is the supported language that best matches an
+// Accept-Language header, else English.
+func matchAccept(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
-		return "en", false
+		return "en"
 	}
 	_, idx, conf := langMatcher.Match(tags...)
 	if conf == language.No {
-		return "en", false
+		return "en"
 	}
-	return BaseCode(idx), false
+	return BaseCode(idx)
 }
 
 // BaseCode is the code ("de") of Languages[idx].
