@@ -67,7 +67,7 @@ func TestSetupAccounts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := s.get(t, "/setup?"+tt.query, "User-Agent", tt.ua)
-			body := rec.Body.String()
+			body := withoutBreaks(rec.Body.String())
 			if rec.Code != tt.status {
 				t.Errorf("status %d, want %d", rec.Code, tt.status)
 			}

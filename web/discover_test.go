@@ -214,7 +214,7 @@ func TestReviewPageSource(t *testing.T) {
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status = %d: %s", rec.Code, rec.Body)
 			}
-			body := rec.Body.String()
+			body := withoutBreaks(rec.Body.String())
 			mustContain(t, "page", body, tt.want...)
 			for _, a := range tt.absent {
 				if strings.Contains(body, a) {
