@@ -21,8 +21,7 @@ import (
 var testOptions = profile.Options{
 	IdentifierPrefix: "com.example.mailprofile",
 	Organization:     "Example IT",
-	DisplayName:      profile.DefaultDisplayName,
-	Description:      profile.DefaultDescription,
+	Texts:            profile.Texts{DisplayName: profile.DefaultDisplayName, Description: profile.DefaultDescription},
 	Secret:           []byte("0123456789abcdef0123456789abcdef"),
 }
 

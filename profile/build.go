@@ -23,14 +23,9 @@ type Options struct {
 	IdentifierPrefix string
 	// Organization is PayloadOrganization; shown as the profile's source.
 	Organization string
-	// DisplayName and Description are templates for the top-level
-	// PayloadDisplayName and PayloadDescription.
-	DisplayName string
-	Description string
-	// SignInDescription is the PayloadDescription template of Exchange
-	// and Google profiles, whose password is never typed while
-	// installing; empty means DefaultSignInDescription.
-	SignInDescription string
+	// Texts are the words the device shows, in the visitor's language;
+	// the caller sets them for each profile. Empty ones are English.
+	Texts
 	// Secret keys the derivation of PayloadUUIDs. It is per installation
 	// and must not change, or every profile gets new UUIDs.
 	Secret []byte
@@ -44,10 +39,7 @@ func (o Options) Validate() error {
 	if len(o.Secret) < 16 {
 		return errors.New("identifier secret: need at least 16 bytes")
 	}
-	for _, f := range []struct{ name, v string }{
-		{"organization", o.Organization}, {"display name", o.DisplayName}, {"description", o.Description},
-		{"sign-in description", o.SignInDescription},
-	} {
+	for _, f := range append(o.Texts.fields(), struct{ name, v string }{"organization", o.Organization}) {
 		if err := checkText(f.v, 1000); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
@@ -160,36 +152,29 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	expand := func(template string) string {
 		return expandTemplate(template, provider, email, opts.Organization)
 	}
-	displayName := opts.DisplayName
-	if displayName == "" {
-		displayName = DefaultDisplayName
-	}
-	description := opts.Description
-	if description == "" {
-		description = DefaultDescription
-	}
+	texts := opts.Texts.withDefaults()
+	description := texts.Description
 	if acct.Protocol.SignsIn() {
-		description = opts.SignInDescription
-		if description == "" {
-			description = DefaultSignInDescription
-		}
+		description = texts.SignInDescription
 	}
+	accountDescription := expand(texts.AccountDescription)
 	var content payload
 	switch acct.Protocol {
 	case Exchange:
 		p := newExchangePayload(acct)
 		// The account's name in Mail, as a mail account's description is.
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email, ids.Payload, ids.PayloadUUID
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = accountDescription, ids.Payload, ids.PayloadUUID
 		p.PayloadOrganization = opts.Organization
 		content = p
 	case Google:
 		p := newGooglePayload(acct)
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email+" (Google)", ids.Payload, ids.PayloadUUID
+		p.AccountDescription = accountDescription
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = expand(texts.GooglePayloadName), ids.Payload, ids.PayloadUUID
 		p.PayloadOrganization = opts.Organization
 		content = p
 	default:
 		content = mailPayload{
-			EmailAccountDescription:                email,
+			EmailAccountDescription:                accountDescription,
 			EmailAccountName:                       acct.Name,
 			EmailAccountType:                       acct.Protocol.accountType(),
 			EmailAddress:                           email,
@@ -204,18 +189,19 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 			OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
 			OutgoingMailServerUsername:             acct.Outgoing.Username,
 			OutgoingPasswordSameAsIncomingPassword: true,
-			PayloadDisplayName:                     email + " (" + acct.Protocol.Label() + ")",
-			PayloadIdentifier:                      ids.Payload,
-			PayloadOrganization:                    opts.Organization,
-			PayloadType:                            "com.apple.mail.managed",
-			PayloadUUID:                            ids.PayloadUUID,
-			PayloadVersion:                         1,
+			// {kind} first: the provider's name may hold braces.
+			PayloadDisplayName:  expand(strings.ReplaceAll(texts.MailPayloadName, "{kind}", acct.Protocol.Label())),
+			PayloadIdentifier:   ids.Payload,
+			PayloadOrganization: opts.Organization,
+			PayloadType:         "com.apple.mail.managed",
+			PayloadUUID:         ids.PayloadUUID,
+			PayloadVersion:      1,
 		}
 	}
 	doc := configuration{
 		PayloadContent:      []payload{content},
 		PayloadDescription:  expand(description),
-		PayloadDisplayName:  expand(displayName),
+		PayloadDisplayName:  expand(texts.DisplayName),
 		PayloadIdentifier:   ids.Profile,
 		PayloadOrganization: opts.Organization,
 		PayloadScope:        "User",

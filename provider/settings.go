@@ -19,8 +19,13 @@ type Settings struct {
 	Incoming profile.Server
 	Outgoing profile.Server
 	// Notes are hints for the user, such as an app password being needed
-	// or IMAP having to be switched on first.
+	// or IMAP having to be switched on first, in English; NotesIn says
+	// them in another language.
 	Notes []string
+	// enable is the provider's <enable> block and prefersOAuth says that
+	// OAuth was skipped without one: what the notes are made of.
+	enable       *Enable
+	prefersOAuth bool
 	// Origin says how the settings were found; the zero value is the
 	// catalog.
 	Origin Origin
@@ -108,25 +113,11 @@ func (p *Provider) mailSettings(addr profile.Address, proto profile.Protocol) (S
 		Incoming: in.server(addr),
 		Outgoing: out.server(addr),
 	}
-	if e := p.Enable; e != nil {
-		note := e.Text("en")
-		if note != "" && !strings.ContainsAny(note[len(note)-1:], ".!?") {
-			note += "."
-		}
-		switch {
-		case e.VisitURL != "" && note == "":
-			note = "Before using the account, follow the instructions at " + e.VisitURL
-		case e.VisitURL != "":
-			note += " See " + e.VisitURL
-		}
-		s.Notes = append(s.Notes, note)
-	}
+	s.enable = p.Enable
 	// An <enable> block already says what to do; without one, tell the
 	// user why their usual password may be refused.
-	if p.Enable == nil && (in.skippedOAuth || out.skippedOAuth) {
-		s.Notes = append(s.Notes, fmt.Sprintf("%s prefers OAuth sign-in, which a profile cannot use: "+
-			"if your usual password is refused, create an app password in your account's security settings and use that.", p.DisplayName))
-	}
+	s.prefersOAuth = p.Enable == nil && (in.skippedOAuth || out.skippedOAuth)
+	s.Notes = s.NotesIn("en", EnglishNotes)
 	return s, nil
 }
 

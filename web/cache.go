@@ -100,7 +100,8 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 		return nil
 	}
 	var options []byte
-	for _, v := range []string{opts.IdentifierPrefix, opts.Organization, opts.DisplayName, opts.Description, string(opts.Secret)} {
+	for _, v := range []string{opts.IdentifierPrefix, opts.Organization, opts.DisplayName, opts.Description,
+		opts.SignInDescription, opts.MailPayloadName, opts.GooglePayloadName, opts.AccountDescription, string(opts.Secret)} {
 		options = appendKeyString(options, v)
 	}
 	return &profileCache{
@@ -115,7 +116,7 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 
 // key hashes everything that shapes the bytes of acct's profile. signer
 // is the signing certificate's identity, empty for an unsigned profile.
-func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer string) cacheKey {
+func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer, lang string) cacheKey {
 	var stack [1024]byte // the encoding of a usual profile fits: no allocation
 	b := append(stack[:0], "mailprofile cache v1\x00"...)
 	b = append(b, pc.options...)
@@ -137,6 +138,7 @@ func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer
 	b = appendKeyString(b, origin.Via)
 	b = appendKeyBool(b, signer != "")
 	b = appendKeyString(b, signer)
+	b = appendKeyString(b, lang) // the profile's texts are in the visitor's language
 	return sha256.Sum256(b)
 }
 

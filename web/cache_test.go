@@ -119,8 +119,8 @@ func testAccount(t *testing.T) profile.Account {
 
 func TestCacheKey(t *testing.T) {
 	pc := newProfileCache(10, testOptions)
-	base := pc.key(testAccount(t), provider.Origin{}, "fp")
-	if again := pc.key(testAccount(t), provider.Origin{}, "fp"); again != base {
+	base := pc.key(testAccount(t), provider.Origin{}, "fp", "en")
+	if again := pc.key(testAccount(t), provider.Origin{}, "fp", "en"); again != base {
 		t.Fatalf("key() of equal inputs differ")
 	}
 	tests := []struct {
@@ -151,14 +151,14 @@ func TestCacheKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a, o, s := testAccount(t), provider.Origin{}, "fp"
 			tt.change(&a, &o, &s)
-			if pc.key(a, o, s) == base {
+			if pc.key(a, o, s, "en") == base {
 				t.Errorf("key() did not change with the %s", tt.name)
 			}
 		})
 	}
 	opts := testOptions
 	opts.Organization = "Another ISP"
-	if newProfileCache(10, opts).key(testAccount(t), provider.Origin{}, "fp") == base {
+	if newProfileCache(10, opts).key(testAccount(t), provider.Origin{}, "fp", "en") == base {
 		t.Errorf("key() did not change with the profile options")
 	}
 }

@@ -175,8 +175,8 @@ func TestReviewPageSource(t *testing.T) {
 			name:   "catalog",
 			target: "/setup?email=someone@btinternet.com&type=imap",
 			want: []string{`data-method="catalog" data-confidence="high" data-signed="true"`,
-				"Where these settings come from", "These settings come from Example Mail’s own list of mail providers.", "How sure we are: high.",
-				`<p class="muted" id="signature">The profile is signed by Example Mail: these settings were checked by Example Mail`},
+				"Where these settings come from", "These settings come from this service’s own list of mail providers.", "How sure we are: high.",
+				`<p class="muted" id="signature">This service has checked these settings and signed the profile`},
 			absent: []string{`id="check-servers"`, "Unsigned", "Where we looked"},
 		},
 		{
@@ -184,26 +184,26 @@ func TestReviewPageSource(t *testing.T) {
 			target: "/setup?email=someone@x.test&type=imap",
 			want: []string{`data-method="srv" data-confidence="medium" data-signed="false"`,
 				`<section id="check-servers" class="card"`, "Check the server names before you install",
-				"We found these servers automatically and Example Mail has not checked them",
+				"We found these servers automatically and have not checked them",
 				"Your device will show the profile as “Unsigned” or “Not Verified”",
 				"Make sure the server names below belong to your mail provider",
 				"These settings were found automatically in the domain’s SRV records", "How sure we are: medium.",
 				"Where we looked: SRV records of x.test", "<td>mail.x.test</td>", "<td>smtp.x.test</td>"},
-			absent: []string{`id="signature"`, "checked by Example Mail"},
+			absent: []string{`id="signature"`, "has checked these settings"},
 		},
 		{
 			name:           "discovered, operator signs",
 			target:         "/setup?email=someone@x.test&type=imap",
 			signDiscovered: true,
 			want: []string{`data-method="srv" data-confidence="medium" data-signed="true"`,
-				"The profile is signed by Example Mail, although its servers were found automatically", "<td>mail.x.test</td>"},
+				"The profile is signed although its servers were found automatically", "<td>mail.x.test</td>"},
 			absent: []string{`id="check-servers"`, "Not Verified"},
 		},
 		{
 			name:   "discovered, in German",
 			target: "/setup?email=someone@x.test&type=imap&lang=de",
 			want: []string{"Prüfen Sie vor der Installation die Servernamen", "„Nicht signiert“ oder „Nicht überprüft“",
-				"Diese Einstellungen wurden automatisch in den SRV-Einträgen der Domain gefunden", "Wie sicher wir sind: mittel."},
+				"Diese Einstellungen wurden automatisch in den SRV-Einträgen der Domain gefunden", "Verlässlichkeit: mittel."},
 			absent: []string{"Unsigned"},
 		},
 	}
@@ -214,7 +214,7 @@ func TestReviewPageSource(t *testing.T) {
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status = %d: %s", rec.Code, rec.Body)
 			}
-			body := rec.Body.String()
+			body := withoutBreaks(rec.Body.String())
 			mustContain(t, "page", body, tt.want...)
 			for _, a := range tt.absent {
 				if strings.Contains(body, a) {

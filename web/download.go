@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // profileContentType makes Safari hand the file to the profile installer.
@@ -75,6 +76,7 @@ type builtProfile struct {
 	found  provider.Settings
 	signs  bool
 	signer string   // the signing certificate's fingerprint when signs
+	lang   string   // the language of its texts
 	key    cacheKey // its key in the profile cache, when cached
 	cached bool
 }
@@ -90,26 +92,29 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (b
 	}
 	found := o.Found
 	acct := found.Account(req.Addr, o.Kind, req.Name)
-	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found)}
+	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
+	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found), lang: lang}
 	if p.signs {
 		p.signer = s.signerID()
 	}
 	// Without the certificate's identity a new certificate could not be
 	// told from the old one: such profiles are not cached.
 	if s.cache == nil || (p.signs && p.signer == "") {
-		p.body, err = s.makeProfile(acct, p.signs)
+		p.body, err = s.makeProfile(acct, lang, p.signs)
 		return p, err
 	}
-	p.key = s.cache.key(acct, found.Origin, p.signer)
-	p.body, err = s.cache.get(p.key, func() ([]byte, error) { return s.makeProfile(acct, p.signs) })
+	p.key = s.cache.key(acct, found.Origin, p.signer, lang)
+	p.body, err = s.cache.get(p.key, func() ([]byte, error) { return s.makeProfile(acct, lang, p.signs) })
 	p.cached = err == nil
 	return p, err
 }
 
-// makeProfile builds the plist for acct and signs it when signs is set.
-func (s *Server) makeProfile(acct profile.Account, signs bool) ([]byte, error) {
+// makeProfile builds the plist for acct, with its texts in lang, and
+// signs it when signs is set.
+func (s *Server) makeProfile(acct profile.Account, lang string, signs bool) ([]byte, error) {
+	opts := s.optionsFor(lang)
 	if !signs {
-		doc, err := profile.Build(acct, s.options)
+		doc, err := profile.Build(acct, opts)
 		if err != nil {
 			return nil, fmt.Errorf("build profile: %w", err)
 		}
@@ -119,7 +124,7 @@ func (s *Server) makeProfile(acct profile.Account, signs bool) ([]byte, error) {
 	// the pool: a few KB less garbage per signed download.
 	buf := plistBuffers.Get().(*[]byte)
 	defer plistBuffers.Put(buf)
-	doc, err := profile.AppendBuild((*buf)[:0], acct, s.options)
+	doc, err := profile.AppendBuild((*buf)[:0], acct, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build profile: %w", err)
 	}

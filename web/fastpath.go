@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
 // The fast path answers a repeat GET /profile from the profile cache
@@ -38,7 +40,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	var buf [256]byte
-	rk := requestKey(buf[:0], f, r.UserAgent())
+	lang, _ := site.PickLanguage(f.Lang, r.Header.Get("Accept-Language"))
+	rk := requestKey(buf[:0], f, r.UserAgent(), lang)
 	d, body := s.cache.lookupRequest(rk)
 	if d == nil || (d.signed && d.signer != s.signerID()) {
 		return false
@@ -80,13 +83,13 @@ var (
 	noStore                  = []string{"no-store"}
 )
 
-// fastForm reads the email, type, name and device parameters of a raw
+// fastForm reads the email, type, name, device and lang parameters of a raw
 // query as rawForm does (url.ParseQuery, then the first value of each), without
 // making a map. ok is false where it could read them differently: a pair
 // with a semicolon or a bad escape, which url.ParseQuery skips. The fuzz
 // test FuzzFastForm holds the two to the same answers.
 func fastForm(raw string) (f formValues, ok bool) {
-	var seen [4]bool
+	var seen [5]bool
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -116,6 +119,8 @@ func fastForm(raw string) (f formValues, ok bool) {
 			i, dst = 2, &f.Name
 		case "device":
 			i, dst = 3, &f.Device
+		case "lang":
+			i, dst = 4, &f.Lang
 		default:
 			continue
 		}
@@ -127,12 +132,13 @@ func fastForm(raw string) (f formValues, ok bool) {
 }
 
 // requestKey appends the cache's request key for f, asked with the
-// User-Agent ua, to buf: the four values, each preceded by its length,
-// and, unless the type is IMAP or POP (which every device installs), the
+// User-Agent ua in the language lang (the profile's texts are in it), to
+// buf: the four values and lang, each preceded by its length, and, unless the type is IMAP or POP (which every device installs), the
 // kinds the device installs, on which the answer then depends: the kind
 // chosen, or a refusal.
-func requestKey(buf []byte, f formValues, ua string) []byte {
+func requestKey(buf []byte, f formValues, ua, lang string) []byte {
 	buf = appendKeyString(appendKeyString(appendKeyString(appendKeyString(buf, f.Email), f.Type), f.Name), f.Device)
+	buf = appendKeyString(buf, lang)
 	switch f.Type {
 	case "imap", "pop":
 		return append(buf, 0)
@@ -164,5 +170,5 @@ func (s *Server) rememberDownload(f formValues, ua string, req accountRequest, p
 		signer:      p.signer,
 		served:      served,
 	}
-	s.cache.remember(p.key, string(requestKey(nil, f, ua)), d)
+	s.cache.remember(p.key, string(requestKey(nil, f, ua, p.lang)), d)
 }

@@ -312,7 +312,7 @@ func FuzzFastForm(f *testing.F) {
 			}
 			return
 		}
-		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device")}
+		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang")}
 		if got != want {
 			t.Errorf("fastForm(%q) = %+v, url.ParseQuery reads %+v", raw, got, want)
 		}

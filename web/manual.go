@@ -144,7 +144,8 @@ func (s *Server) downloadManual(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.makeProfile(found.Account(req.Addr, kind, req.Name), false) // never signed
+	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
+	body, err := s.makeProfile(found.Account(req.Addr, kind, req.Name), lang, false) // never signed
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 var templateFiles embed.FS
 
 func parseTemplates() (*template.Template, error) {
-	t, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence}).ParseFS(templateFiles, "templates/*.html")
+	t, err := template.New("").Funcs(template.FuncMap{"sentence": site.Sentence, "wbr": breakable}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
@@ -137,10 +137,8 @@ func (d *pageData) ErrorMessage() site.FieldError {
 		return site.FieldError{Text: d.T("error.server_text")}
 	case e.Status == http.StatusNotFound:
 		return site.FieldError{Text: d.T("error.not_found_text")}
-	case d.Lang == "en":
-		return site.FieldError{Text: site.Sentence(e.Message)}
 	}
-	return site.FieldError{Text: d.T("error.other_text"), Detail: site.Sentence(e.Message)}
+	return site.PageError(d.msgs, e.Status, e.Message)
 }
 
 // FieldError is the error for a form field, if any: set by showSetup, or

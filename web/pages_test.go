@@ -226,7 +226,7 @@ func TestErrorsInGerman(t *testing.T) {
 		{"someone@icloud.com", "pop", 422, "iCloud Mail bietet keinen POP-Server, den ein Konfigurationsprofil nutzen kann. Wählen Sie stattdessen IMAP."},
 		{"someone", "imap", 400, "Eine E-Mail-Adresse braucht ein @"},
 		{"", "imap", 400, "Geben Sie Ihre E-Mail-Adresse ein."},
-		{"some..one@btinternet.com", "imap", 400, `Bitte prüfen Sie die E-Mail-Adresse. <span lang="en">(The part before the @ cannot start or end with a dot`},
+		{"some..one@btinternet.com", "imap", 400, "Der Teil vor dem @ darf nicht mit einem Punkt beginnen oder enden"},
 	}
 	for _, tt := range tests {
 		// The review page, and a broken download link followed in a browser.
@@ -259,7 +259,7 @@ func TestLanguageLinks(t *testing.T) {
 		`<html lang="de">`,
 		`href="/setup?email=someone%40btinternet.com&amp;lang=fr&amp;type=pop" lang="fr"`,
 		`aria-current="true">Deutsch`,
-		`href="/?email=someone%40btinternet.com&amp;lang=de&amp;type=pop">Adresse oder Art ändern`,
+		`href="/?email=someone%40btinternet.com&amp;lang=de&amp;type=pop">Adresse oder Kontotyp ändern`,
 		`class="brand" href="/?lang=de"`)
 	body = s.get(t, "//evil.example/x").Body.String()
 	if strings.Contains(body, `href="//evil`) {

@@ -28,6 +28,8 @@ type formValues struct {
 	Type   string
 	Name   string
 	Device string
+	// Lang is the lang parameter, which the profile's texts follow.
+	Lang string
 }
 
 func rawForm(c echo.Context) formValues {
@@ -35,7 +37,7 @@ func rawForm(c echo.Context) formValues {
 		return f // the same values, without a map
 	}
 	q := c.QueryParams()
-	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device")}
+	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang")}
 }
 
 // The values of the device parameter, which override the User-Agent.

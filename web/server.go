@@ -142,13 +142,15 @@ type Server struct {
 	// (setuppage.go).
 	setupPages setupPageCache
 	messages   site.Catalog
-	helpdesk   HelpdeskConfig
-	desk       *helpdesk.Desk
-	trust      site.Trust
-	cache      *profileCache // nil: off
-	metrics    *Metrics
-	known      []string  // catalog domains, for suggestions (deadends.go)
-	looking    *lookings // lookups /setup waits for (looking.go)
+	// langOptions are options with the profile's texts in each language.
+	langOptions map[string]profile.Options
+	helpdesk    HelpdeskConfig
+	desk        *helpdesk.Desk
+	trust       site.Trust
+	cache       *profileCache // nil: off
+	metrics     *Metrics
+	known       []string  // catalog domains, for suggestions (deadends.go)
+	looking     *lookings // lookups /setup waits for (looking.go)
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
@@ -168,25 +170,30 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	langOptions, err := profileOptions(messages, cfg.Profile)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	s := &Server{
-		log:      cfg.Logger,
-		finder:   cfg.Finder,
-		catalog:  cfg.Catalog,
-		signer:   cfg.Signer,
-		options:  cfg.Profile,
-		service:  cfg.ServiceName,
-		ready:    cfg.Ready,
-		pages:    pages,
-		rate:     cfg.RateLimit,
-		burst:    cfg.RateBurst,
-		now:      cfg.Clock,
-		assetTag: static.Version(),
-		brand:    newBrand(cfg),
-		messages: messages,
-		helpdesk: cfg.Helpdesk,
-		metrics:  cfg.Metrics,
-		known:    knownDomains(cfg),
-		looking:  newLookings(cfg.DiscoveryBudget, cfg.DiscoveryWait),
+		langOptions: langOptions,
+		log:         cfg.Logger,
+		finder:      cfg.Finder,
+		catalog:     cfg.Catalog,
+		signer:      cfg.Signer,
+		options:     cfg.Profile,
+		service:     cfg.ServiceName,
+		ready:       cfg.Ready,
+		pages:       pages,
+		rate:        cfg.RateLimit,
+		burst:       cfg.RateBurst,
+		now:         cfg.Clock,
+		assetTag:    static.Version(),
+		brand:       newBrand(cfg),
+		messages:    messages,
+		helpdesk:    cfg.Helpdesk,
+		metrics:     cfg.Metrics,
+		known:       knownDomains(cfg),
+		looking:     newLookings(cfg.DiscoveryBudget, cfg.DiscoveryWait),
 
 		signDiscovered: cfg.SignDiscovered,
 	}

@@ -372,7 +372,7 @@ func TestSetupPage(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status = %d", rec.Code)
 	}
-	body := rec.Body.String()
+	body := withoutBreaks(rec.Body.String())
 	for _, want := range []string{"BT Mail", "mail.btinternet.com", "<td>995</td>", "<td>465</td>", "SSL/TLS",
 		`href="/profile?email=someone%40btinternet.com&amp;type=pop"`, "POP3"} {
 		if !strings.Contains(body, want) {

@@ -81,7 +81,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		SignsIn:     o.Kind.SignsIn(),
 		Installable: ni == nil,
 		Provider:    found.ProviderName(),
-		Notes:       found.Notes,
+		Notes:       s.notes(c, found),
 		DownloadURL: "/profile?" + chosen.query(),
 		ChangeURL:   "/?" + q.Encode(),
 		Signed:      s.signs(found),
@@ -115,6 +115,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 	if dev.Kind == deviceOther {
 		v.setManual(offers)
 	}
+	v.downloadsIn(lang)
 	return v, nil
 }
 

@@ -107,6 +107,7 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 	}
 	v.ChangeURL = ""
 	v.FromLink = true
+	v.downloadsIn(lang)
 }
 
 // downloadLinkProfile serves GET /l/:token/profile. The profile is built

@@ -72,12 +72,16 @@ func newApp(cfg *Config, log *slog.Logger, now time.Time) (*app, error) {
 // installation's identifier secret.
 func profileOptions(cfg *Config, secret []byte) (profile.Options, error) {
 	opts := profile.Options{
-		IdentifierPrefix:  cfg.IdentifierPrefix,
-		Organization:      cfg.Organization,
-		DisplayName:       cfg.ProfileName,
-		Description:       cfg.ProfileDesc,
-		SignInDescription: cfg.ProfileSignIn,
-		Secret:            secret,
+		IdentifierPrefix: cfg.IdentifierPrefix,
+		Organization:     cfg.Organization,
+		// The operator's texts, for every language; the ones left empty
+		// come from the catalogs in the visitor's language (web).
+		Texts: profile.Texts{
+			DisplayName:       cfg.ProfileName,
+			Description:       cfg.ProfileDesc,
+			SignInDescription: cfg.ProfileSignIn,
+		},
+		Secret: secret,
 	}
 	return opts, opts.Validate()
 }

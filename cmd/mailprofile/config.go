@@ -54,6 +54,7 @@ type Config struct {
 	Type   string
 	Device string
 	Name   string
+	Lang   string
 	Output string
 
 	// inspect, lookup and dns
@@ -245,9 +246,9 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Bool(&cfg.Unsigned, "unsigned", false, "serve plain, unsigned profiles")
 		e.String(&cfg.Organization, "org", defaultOrganization, "organization name shown as the profile's source")
 		e.String(&cfg.IdentifierPrefix, "identifier-prefix", defaultIdentifierPrefix, "reverse-DNS prefix of profile identifiers; set it once and keep it")
-		e.String(&cfg.ProfileName, "profile-name", profile.DefaultDisplayName, "profile display name; {provider}, {email} and {organization} are replaced")
-		e.String(&cfg.ProfileDesc, "profile-description", profile.DefaultDescription, "profile description; same placeholders")
-		e.String(&cfg.ProfileSignIn, "profile-signin-description", profile.DefaultSignInDescription, "description of Exchange and Google profiles, which sign in after installing; same placeholders")
+		e.String(&cfg.ProfileName, "profile-name", "", "profile display name, in every language; {provider}, {email} and {organization} are replaced (default: \""+profile.DefaultDisplayName+"\" in the visitor's language)")
+		e.String(&cfg.ProfileDesc, "profile-description", "", "profile description, in every language; same placeholders (default: in the visitor's language)")
+		e.String(&cfg.ProfileSignIn, "profile-signin-description", "", "description of Exchange and Google profiles, which sign in after installing, in every language; same placeholders (default: in the visitor's language)")
 	}
 	switch cmd {
 	case "serve":
@@ -286,6 +287,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.Type, "type", "", "account type: imap, pop, exchange or google (default: the provider's preferred one for --device)")
 		e.String(&cfg.Device, "device", "ios", "device the profile is for: ios (iPhone, iPad) or macos")
 		e.String(&cfg.Name, "name", "", "sender's display name")
+		e.String(&cfg.Lang, "lang", "en", "language of the texts the device shows: en, de or fr")
 		e.String(&cfg.Output, "o", "", "output file (default: standard output)")
 	case "inspect":
 		e.String(&cfg.CAFile, "ca", "", "PEM file of trusted roots to check the signer chain against")

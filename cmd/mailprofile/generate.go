@@ -37,7 +37,11 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	doc, err := profile.Build(found.Account(addr, kind, name), a.options)
+	opts, err := web.ProfileOptions(cfg.Lang, a.options)
+	if err != nil {
+		return fmt.Errorf("--lang: %w", err)
+	}
+	doc, err := profile.Build(found.Account(addr, kind, name), opts)
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func (s *Desk) settings(c echo.Context, l store.Link) *settingsView {
 	if proto == profile.POP {
 		kind = "POP3"
 	}
-	return &settingsView{Provider: found.ProviderName(), Notes: found.Notes,
+	return &settingsView{Provider: found.ProviderName(), Notes: site.Notes(s.messages.ForLang(s.language(c)), found),
 		Servers: []serverRow{serverRowOf(kind, found.Incoming), serverRowOf("SMTP", found.Outgoing)}}
 }
 

@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
@@ -101,22 +103,59 @@ func LoadCatalog() (Catalog, error) {
 // the best match for Accept-Language, then English. explicit reports a
 // ?lang= choice, which links between pages then carry along.
 func ChooseLanguage(c echo.Context) (code string, explicit bool) {
-	if q := c.QueryParam("lang"); q != "" {
-		if tag, err := language.Parse(q); err == nil {
+	return PickLanguage(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
+}
+
+// PickLanguage is ChooseLanguage from the lang parameter and the
+// Accept-Language header, for a caller without an Echo context.
+func PickLanguage(param, acceptLanguage string) (code string, explicit bool) {
+	if param != "" {
+		if tag, err := language.Parse(param); err == nil {
 			if _, idx, conf := langMatcher.Match(tag); conf >= language.High {
 				return BaseCode(idx), true
 			}
 		}
 	}
-	tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
-	if err != nil || len(tags) == 0 {
+	if acceptLanguage == "" {
 		return "en", false
+	}
+	if code, ok := acceptCache.Load(acceptLanguage); ok {
+		return code.(string), false
+	}
+	code = matchAccept(acceptLanguage)
+	if len(acceptLanguage) <= maxCachedAccept && acceptCached.Add(1) <= maxAcceptEntries {
+		acceptCache.Store(acceptLanguage, code)
+	}
+	return code, false
+}
+
+// Browsers send a few Accept-Language values, each many times: the
+// language chosen for each is kept (a cached download's fast path asks
+// for every request, and parsing costs 10 µs), for the first
+// maxAcceptEntries values of at most maxCachedAccept bytes, so that no
+// client can make it grow.
+var (
+	acceptCache  sync.Map // Accept-Language -> code
+	acceptCached atomic.Int64
+)
+
+const (
+	maxAcceptEntries = 512
+	maxCachedAccept  = 128
+)
+
+// matchAccept is the supported language that best matches an
+// Accept-Language header, else English.
+func matchAccept(acceptLanguage string) string {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return "en"
 	}
 	_, idx, conf := langMatcher.Match(tags...)
 	if conf == language.No {
-		return "en", false
+		return "en"
 	}
-	return BaseCode(idx), false
+	return BaseCode(idx)
 }
 
 // BaseCode is the code ("de") of Languages[idx].

@@ -39,6 +39,13 @@ func LocalError(ms Messages, err error, msg, field string) FieldError {
 			return FieldError{Text: ms.T(e.key)}
 		}
 	}
+	if t, ok := inputError(ms, msg); ok {
+		return FieldError{Text: t}
+	}
+	var local Localized
+	if errors.As(err, &local) {
+		return FieldError{Text: local.Local(ms)}
+	}
 	key := "err.field." + field
 	if _, ok := ms.en[key]; !ok {
 		key = "error.other_text"
@@ -95,6 +102,13 @@ func serverTypeName(ms Messages, typ string) string {
 		return ms.T("kind.google")
 	}
 	return typ
+}
+
+// Localized is an error that says itself what the visitor is told in
+// another language (a kind of account the device cannot install, in web).
+type Localized interface {
+	error
+	Local(ms Messages) string
 }
 
 // FieldError is an error message shown by a form field. Detail is the

@@ -1,0 +1,64 @@
+package profile
+
+// Texts are the words of a profile that the device shows, in one
+// language: the caller (web, from its message catalogs) chooses them, so
+// this package stays free of languages. Each is a template in which
+// {provider}, {email} and {organization} are replaced, and {kind} (IMAP,
+// POP) in MailPayloadName. An empty text is the English default.
+// Identifiers never depend on them: a profile in another language
+// replaces the installed one.
+type Texts struct {
+	// DisplayName is the top-level PayloadDisplayName, the profile's
+	// name in Settings.
+	DisplayName string
+	// Description is the top-level PayloadDescription of a mail account.
+	Description string
+	// SignInDescription is the PayloadDescription of Exchange and Google
+	// profiles, whose password is never typed while installing.
+	SignInDescription string
+	// MailPayloadName is the PayloadDisplayName of the mail payload, the
+	// line under "Mail Account" in the profile's details.
+	MailPayloadName string
+	// GooglePayloadName is the PayloadDisplayName of the Google payload.
+	GooglePayloadName string
+	// AccountDescription is the account's name in Mail: a mail account's
+	// EmailAccountDescription, a Google account's AccountDescription and
+	// an Exchange account's PayloadDisplayName.
+	AccountDescription string
+}
+
+// The English texts, used for every text left empty.
+const (
+	DefaultMailPayloadName    = "{email} ({kind})"
+	DefaultGooglePayloadName  = "{email} (Google)"
+	DefaultAccountDescription = "{email}"
+)
+
+// withDefaults is t with every empty text set to its English default.
+func (t Texts) withDefaults() Texts {
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&t.DisplayName, DefaultDisplayName},
+		{&t.Description, DefaultDescription},
+		{&t.SignInDescription, DefaultSignInDescription},
+		{&t.MailPayloadName, DefaultMailPayloadName},
+		{&t.GooglePayloadName, DefaultGooglePayloadName},
+		{&t.AccountDescription, DefaultAccountDescription},
+	} {
+		if *f.v == "" {
+			*f.v = f.def
+		}
+	}
+	return t
+}
+
+// fields names each text, for Validate and for a cache key.
+func (t Texts) fields() []struct{ name, v string } {
+	return []struct{ name, v string }{
+		{"display name", t.DisplayName}, {"description", t.Description},
+		{"sign-in description", t.SignInDescription}, {"mail payload name", t.MailPayloadName},
+		{"Google payload name", t.GooglePayloadName}, {"account description", t.AccountDescription},
+	}
+}
