@@ -14,6 +14,10 @@ const (
 	// DefaultSignInDescription is for Exchange and Google accounts,
 	// which sign in on the provider's page after installing.
 	DefaultSignInDescription = "Sets up the account {email} ({provider}). No password is in this profile: after installing, you sign in on your provider's own page."
+	// DefaultServicesDescription is for profiles with calendars or
+	// contacts: the device asks for the password of each account.
+	// {services} says which, e.g. "mail, calendars and contacts".
+	DefaultServicesDescription = "Sets up {services} for {email} ({provider}). Your password is not in this profile: you type it while installing, once for each account."
 )
 
 // Options are the operator's settings that shape every profile.
@@ -31,6 +35,10 @@ type Options struct {
 	// and Google profiles, whose password is never typed while
 	// installing; empty means DefaultSignInDescription.
 	SignInDescription string
+	// ServicesDescription is the PayloadDescription template of profiles
+	// with calendars or contacts, which may also take {services}; empty
+	// means DefaultServicesDescription.
+	ServicesDescription string
 	// Secret keys the derivation of PayloadUUIDs. It is per installation
 	// and must not change, or every profile gets new UUIDs.
 	Secret []byte
@@ -46,7 +54,7 @@ func (o Options) Validate() error {
 	}
 	for _, f := range []struct{ name, v string }{
 		{"organization", o.Organization}, {"display name", o.DisplayName}, {"description", o.Description},
-		{"sign-in description", o.SignInDescription},
+		{"sign-in description", o.SignInDescription}, {"services description", o.ServicesDescription},
 	} {
 		if err := checkText(f.v, 1000); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -101,7 +109,8 @@ type configuration struct {
 const targetIOS = 1
 
 // payload is one entry of PayloadContent: a mailPayload, an
-// exchangePayload or a googlePayload, each of which writes itself.
+// exchangePayload, a googlePayload or a davPayload, each of which writes
+// itself.
 type payload interface{ encodeTo(e *encoder) }
 
 // mailPayload is one com.apple.mail.managed payload. The UseSSL keys have no
@@ -134,10 +143,10 @@ type mailPayload struct {
 	PayloadVersion      int    `plist:"PayloadVersion"`
 }
 
-// Build returns the XML property list of a configuration profile holding
-// one account: a mail, Exchange or Google payload by acct.Protocol. The
-// output depends only on acct and opts, so the same input gives the same
-// bytes.
+// Build returns the XML property list of a configuration profile for
+// one address: a mail, Exchange or Google payload by acct.Protocol, and
+// the CalDAV and CardDAV payloads acct.Services asks for. The output
+// depends only on acct and opts, so the same input gives the same bytes.
 func Build(acct Account, opts Options) ([]byte, error) {
 	return AppendBuild(nil, acct, opts)
 }
@@ -157,8 +166,9 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if provider == "" {
 		provider = acct.Address.Domain
 	}
+	svc := acct.Services.Effective()
 	expand := func(template string) string {
-		return expandTemplate(template, provider, email, opts.Organization)
+		return expandTemplate(template, provider, email, opts.Organization, svc)
 	}
 	displayName := opts.DisplayName
 	if displayName == "" {
@@ -168,52 +178,38 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if description == "" {
 		description = DefaultDescription
 	}
-	if acct.Protocol.SignsIn() {
+	switch {
+	case svc.DAV():
+		description = opts.ServicesDescription
+		if description == "" {
+			description = DefaultServicesDescription
+		}
+	case acct.Protocol.SignsIn():
 		description = opts.SignInDescription
 		if description == "" {
 			description = DefaultSignInDescription
 		}
 	}
-	var content payload
-	switch acct.Protocol {
-	case Exchange:
-		p := newExchangePayload(acct)
-		// The account's name in Mail, as a mail account's description is.
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email, ids.Payload, ids.PayloadUUID
-		p.PayloadOrganization = opts.Organization
-		content = p
-	case Google:
-		p := newGooglePayload(acct)
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email+" (Google)", ids.Payload, ids.PayloadUUID
-		p.PayloadOrganization = opts.Organization
-		content = p
-	default:
-		content = mailPayload{
-			EmailAccountDescription:                email,
-			EmailAccountName:                       acct.Name,
-			EmailAccountType:                       acct.Protocol.accountType(),
-			EmailAddress:                           email,
-			IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
-			IncomingMailServerHostName:             acct.Incoming.Host,
-			IncomingMailServerPortNumber:           acct.Incoming.Port,
-			IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
-			IncomingMailServerUsername:             acct.Incoming.Username,
-			OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
-			OutgoingMailServerHostName:             acct.Outgoing.Host,
-			OutgoingMailServerPortNumber:           acct.Outgoing.Port,
-			OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
-			OutgoingMailServerUsername:             acct.Outgoing.Username,
-			OutgoingPasswordSameAsIncomingPassword: true,
-			PayloadDisplayName:                     email + " (" + acct.Protocol.Label() + ")",
-			PayloadIdentifier:                      ids.Payload,
-			PayloadOrganization:                    opts.Organization,
-			PayloadType:                            "com.apple.mail.managed",
-			PayloadUUID:                            ids.PayloadUUID,
-			PayloadVersion:                         1,
+	var content []payload
+	if svc.Has(ServiceMail) {
+		content = append(content, accountPayload(acct, ids, opts.Organization))
+	}
+	for _, dav := range [...]struct {
+		service Services
+		srv     DAVServer
+		label   string
+	}{{ServiceCalendar, acct.Calendar, "Calendars"}, {ServiceContacts, acct.Contacts, "Contacts"}} {
+		if !svc.Has(dav.service) {
+			continue
 		}
+		p := newDAVPayload(dav.service, dav.srv, email)
+		p.PayloadDisplayName = email + " (" + dav.label + ")"
+		p.PayloadIdentifier, p.PayloadUUID = serviceIdentifiers(opts.IdentifierPrefix, opts.Secret, acct.Address, dav.service)
+		p.PayloadOrganization = opts.Organization
+		content = append(content, p)
 	}
 	doc := configuration{
-		PayloadContent:      []payload{content},
+		PayloadContent:      content,
 		PayloadDescription:  expand(description),
 		PayloadDisplayName:  expand(displayName),
 		PayloadIdentifier:   ids.Profile,
@@ -229,11 +225,53 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	return append(encode(dst, doc), '\n'), nil
 }
 
-// expandTemplate replaces {provider}, {email} and {organization} in one
-// pass, as strings.Replacer would: replaced text is not scanned again, so
+// accountPayload is the payload of the account itself: mail, Exchange or
+// Google by acct.Protocol.
+func accountPayload(acct Account, ids Identifiers, organization string) payload {
+	email := acct.Address.String()
+	switch acct.Protocol {
+	case Exchange:
+		p := newExchangePayload(acct)
+		// The account's name in Mail, as a mail account's description is.
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email, ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = organization
+		return p
+	case Google:
+		p := newGooglePayload(acct)
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = email+" (Google)", ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = organization
+		return p
+	}
+	return mailPayload{
+		EmailAccountDescription:                email,
+		EmailAccountName:                       acct.Name,
+		EmailAccountType:                       acct.Protocol.accountType(),
+		EmailAddress:                           email,
+		IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
+		IncomingMailServerHostName:             acct.Incoming.Host,
+		IncomingMailServerPortNumber:           acct.Incoming.Port,
+		IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
+		IncomingMailServerUsername:             acct.Incoming.Username,
+		OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
+		OutgoingMailServerHostName:             acct.Outgoing.Host,
+		OutgoingMailServerPortNumber:           acct.Outgoing.Port,
+		OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
+		OutgoingMailServerUsername:             acct.Outgoing.Username,
+		OutgoingPasswordSameAsIncomingPassword: true,
+		PayloadDisplayName:                     email + " (" + acct.Protocol.Label() + ")",
+		PayloadIdentifier:                      ids.Payload,
+		PayloadOrganization:                    organization,
+		PayloadType:                            "com.apple.mail.managed",
+		PayloadUUID:                            ids.PayloadUUID,
+		PayloadVersion:                         1,
+	}
+}
+
+// expandTemplate replaces {provider}, {email}, {organization} and
+// {services} in one pass, as strings.Replacer would: replaced text is not scanned again, so
 // a provider name holding "{email}" stays as it is. Building a Replacer
 // for every profile cost more than the rest of the expansion.
-func expandTemplate(template, provider, email, organization string) string {
+func expandTemplate(template, provider, email, organization string, svc Services) string {
 	if strings.IndexByte(template, '{') < 0 {
 		return template
 	}
@@ -254,6 +292,10 @@ func expandTemplate(template, provider, email, organization string) string {
 			case strings.HasPrefix(rest, "{organization}"):
 				b.WriteString(organization)
 				i += len("{organization}")
+				continue
+			case strings.HasPrefix(rest, "{services}"):
+				b.WriteString(svc.words())
+				i += len("{services}")
 				continue
 			}
 		}

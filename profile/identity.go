@@ -24,18 +24,42 @@ type Identifiers struct {
 // account instead of editing an IMAP account into a POP one. The payload
 // identifier ends in .mail for IMAP and POP (as before Exchange and
 // Google, so their UUIDs are unchanged), else in the kind.
+//
+// A profile with calendars or contacts keeps the address's identifier,
+// so it replaces a mail-only one and the other way round; its top-level
+// UUID also depends on the services, so that two different profiles never
+// share one, while a mail-only profile's is what it always was.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
 	id := prefix + "." + escapeIdentifier(acct.Address.Key())
 	part := "mail"
 	if acct.Protocol == Exchange || acct.Protocol == Google {
 		part = string(acct.Protocol)
 	}
+	profileUUID := derivedUUID(secret, id, "profile", string(acct.Protocol))
+	if svc := acct.Services.Effective(); svc != ServiceMail {
+		profileUUID = derivedUUID(secret, id, "profile", string(acct.Protocol), svc.String())
+	}
 	return Identifiers{
 		Profile:     id,
-		ProfileUUID: derivedUUID(secret, id, "profile", string(acct.Protocol)),
+		ProfileUUID: profileUUID,
 		Payload:     id + "." + part,
 		PayloadUUID: derivedUUID(secret, id, part, string(acct.Protocol)),
 	}
+}
+
+// serviceIdentifiers are the PayloadIdentifier and PayloadUUID of the
+// CalDAV (service ServiceCalendar) or CardDAV (ServiceContacts) payload
+// for addr: id.caldav or id.carddav. They depend on the address and the
+// service only, not on the kind of mail account beside them or on the
+// server, so a new download updates the installed calendar or contacts
+// account in place.
+func serviceIdentifiers(prefix string, secret []byte, addr Address, service Services) (identifier, uuid string) {
+	id := prefix + "." + escapeIdentifier(addr.Key())
+	part := "caldav"
+	if service == ServiceContacts {
+		part = "carddav"
+	}
+	return id + "." + part, derivedUUID(secret, id, part)
 }
 
 // escapeIdentifier makes an address fit a reverse-DNS identifier, one to
