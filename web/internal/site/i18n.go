@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -46,8 +47,17 @@ func LoadCatalog() (Catalog, error) {
 		code := tag.String()
 		m := map[string]string{}
 		// Each language's catalog is one: the public pages' file and the
-		// helpdesk's, kept apart only so that they change apart.
-		for _, name := range []string{code + ".json", "helpdesk." + code + ".json"} {
+		// files of one area each ("helpdesk.de.json"), kept apart only so
+		// that they change apart.
+		parts, err := fs.Glob(messageFiles, "messages/*."+code+".json")
+		if err != nil {
+			return nil, fmt.Errorf("site: messages for %s: %w", code, err)
+		}
+		names := []string{code + ".json"}
+		for _, p := range parts {
+			names = append(names, path.Base(p))
+		}
+		for _, name := range names {
 			b, err := messageFiles.ReadFile(path.Join("messages", name))
 			if err != nil {
 				return nil, fmt.Errorf("site: messages for %s: %w", code, err)
