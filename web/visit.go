@@ -100,7 +100,8 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 	if v.IPad != nil {
 		v.IPad.DownloadURL = base + "/profile?device=" + deviceParamIOS
 	}
-	v.Choices = nil // the link is for its one kind of account
+	v.Choices = nil  // the link is for its one kind of account
+	v.Services = nil // and for the services the helpdesk chose
 	v.QRURL = base + "/qr.svg"
 	if len(q) > 0 {
 		v.QRURL += "?" + q.Encode()
