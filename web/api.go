@@ -140,7 +140,9 @@ func (s *Server) apiSettings(c echo.Context) error {
 			if final(err) {
 				return err // not about this kind: about the address, the server, or this client
 			}
-			if firstErr == nil {
+			// The services asked for, when refused, say more than
+			// a kind the provider has not.
+			if firstErr == nil || errors.Is(err, provider.ErrNoService) && !errors.Is(firstErr, provider.ErrNoService) {
 				firstErr = err
 			}
 			if asked == profile.Auto && k.SignsIn() {
