@@ -37,7 +37,7 @@ func TestLinkAccountTypes(t *testing.T) {
 			}
 			// The schema before 0004 refuses the new kinds.
 			l := testLink(t, "someone@btinternet.com")
-			before, err := old.CreateLink(ctx, l)
+			before, err := createLinkBefore5(ctx, old, l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +60,7 @@ func TestLinkAccountTypes(t *testing.T) {
 			}
 			x := testLink(t, "someone@outlook.com")
 			x.Type = TypeExchange
-			if _, err := old.CreateLink(ctx, x); err == nil {
+			if _, err := createLinkBefore5(ctx, old, x); err == nil {
 				t.Fatal("the old schema took an Exchange link; the test does not test the migration")
 			}
 			if dialect == SQLite { // a link and events made and deleted since: their ids are not given again

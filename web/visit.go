@@ -62,7 +62,7 @@ func (s *Server) activeLink(c echo.Context) (store.Link, accountRequest, error) 
 	}
 	// The link holds the account; the visitor may name the device, as on
 	// the public pages (an iPad that sends a Mac's User-Agent does).
-	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name, Device: c.QueryParam("device")})
+	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name, Device: c.QueryParam("device"), Services: l.Services})
 	return l, req, err
 }
 
