@@ -184,3 +184,24 @@ func davFor(list []DAV, addr profile.Address) profile.DAVServer {
 	}
 	return profile.DAVServer{}
 }
+
+// Server is the server d names for addr, placeholders filled in.
+func (d DAV) Server(addr profile.Address) (profile.DAVServer, error) {
+	return davServer(d.URL, addr, d.Username)
+}
+
+// URLIn is d's URL with %EMAILDOMAIN% in the host name filled in with
+// domain, as host names of mail servers are for a domain; placeholders in
+// the path are left for the client, which knows the address.
+func (d DAV) URLIn(domain string) string {
+	scheme, rest, ok := strings.Cut(d.URL, "://")
+	if !ok {
+		return d.URL
+	}
+	host, path, slash := strings.Cut(rest, "/")
+	out := scheme + "://" + strings.ReplaceAll(host, "%EMAILDOMAIN%", strings.ToLower(domain))
+	if slash {
+		out += "/" + path
+	}
+	return out
+}
