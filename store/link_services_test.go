@@ -16,25 +16,7 @@ func TestLinkServices(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dbURL, path := "", filepath.Join(t.TempDir(), "store.db")
-			if dialect == Postgres {
-				dbURL = newPostgresDB(t)
-			}
-			var (
-				old *Store
-				err error
-			)
-			if dialect == SQLite {
-				old, err = openSQLite(path)
-			} else {
-				old, err = openPostgres(dbURL)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := old.migrateTo(ctx, 4); err != nil {
-				t.Fatalf("migrateTo(4) = %v", err)
-			}
+			old, dbURL, path := openAtVersion(t, dialect, 4)
 			// Written as the release before wrote it: without the column.
 			before, err := createLinkBefore5(ctx, old, testLink(t, "someone@fastmail.com"))
 			if err != nil {
@@ -101,4 +83,25 @@ func createLinkBefore5(ctx context.Context, s *Store, l Link) (Link, error) {
 		return s.insertEvent(ctx, tx, Event{LinkID: l.ID, At: l.CreatedAt, Kind: EventCreated, Actor: l.CreatedBy})
 	})
 	return l, err
+}
+
+// openAtVersion opens a new database of dialect with the migrations up to
+// version only, as an older release left it; dbURL and path open it again.
+func openAtVersion(t *testing.T, dialect string, version int) (old *Store, dbURL, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "store.db")
+	var err error
+	if dialect == Postgres {
+		dbURL = newPostgresDB(t)
+		old, err = openPostgres(dbURL)
+	} else {
+		old, err = openSQLite(path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.migrateTo(context.Background(), version); err != nil {
+		t.Fatalf("migrateTo(%d) = %v", version, err)
+	}
+	return old, dbURL, path
 }
