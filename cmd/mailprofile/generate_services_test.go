@@ -31,6 +31,14 @@ func TestGenerateServices(t *testing.T) {
 		}
 	}
 
+	r = runCmd(t, envm, "lookup", "someone@fastmail.com")
+	for _, want := range []string{"  calendar  https://caldav.fastmail.com/, username someone@fastmail.com (--services calendar)",
+		"  contacts  https://carddav.fastmail.com/, username someone@fastmail.com (--services contacts)"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("lookup: exit %d, want %q in\n%s%s", r.code, want, r.stdout, r.stderr)
+		}
+	}
+
 	for _, tt := range []struct {
 		args []string
 		want string
