@@ -12,7 +12,9 @@ import (
 type servicesView struct {
 	Calendar, Contacts     bool // offered by the provider
 	CalendarOn, ContactsOn bool // checked
-	Action                 string
+	// CalDAV and CardDAV are the servers, for the settings table.
+	CalDAV, CardDAV profile.DAVServer
+	Action          string
 	// Hidden are the download's other parameters: email, type, name,
 	// device.
 	Hidden []hiddenField
@@ -43,6 +45,8 @@ func servicesChoice(req accountRequest, k profile.Protocol, found provider.Setti
 		Contacts:   offered.Has(profile.ServiceContacts),
 		CalendarOn: chosen.Has(profile.ServiceCalendar),
 		ContactsOn: chosen.Has(profile.ServiceContacts),
+		CalDAV:     found.Calendar,
+		CardDAV:    found.Contacts,
 		Action:     "/profile",
 	}, nil
 }
