@@ -41,8 +41,9 @@ func TestHelpdeskServices(t *testing.T) {
 			all := agent.createLink(url.Values{"email": {"someone@fastmail.com"}, "type": {"imap"},
 				"services": {"mail", "calendar", "contacts"}})
 			page := phone.get("/l/" + all).Body.String()
-			if strings.Contains(page, "services-form") || !strings.Contains(page, `id="download" href="/l/`+all+`/profile"`) {
-				t.Errorf("link page offers a choice or lacks the link's download:\n%s", page)
+			if strings.Contains(page, "services-form") || !strings.Contains(page, `id="download" href="/l/`+all+`/profile"`) ||
+				!strings.Contains(page, `data-kind="CalDAV"`) || !strings.Contains(page, `data-kind="CardDAV"`) {
+				t.Errorf("link page offers a choice, or lacks the link's download or its calendars and contacts:\n%s", page)
 			}
 			if n := payloads(all); n != 3 {
 				t.Errorf("link with every service: %d payloads, want 3", n)
@@ -61,6 +62,9 @@ func TestHelpdeskServices(t *testing.T) {
 			old := agent.createLink(url.Values{"email": {"third@fastmail.com"}, "type": {"imap"}})
 			if n := payloads(old); n != 1 {
 				t.Errorf("link without services: %d payloads, want 1", n)
+			}
+			if page := phone.get("/l/" + old).Body.String(); strings.Contains(page, `data-kind="CalDAV"`) {
+				t.Errorf("the page of a link without services lists calendars")
 			}
 
 			for _, tt := range []struct {

@@ -12,6 +12,9 @@ import (
 type servicesView struct {
 	Calendar, Contacts     bool // offered by the provider
 	CalendarOn, ContactsOn bool // checked
+	// Choose says the page offers the boxes; a helpdesk link's page
+	// does not: the link keeps the agent's choice.
+	Choose bool
 	// CalDAV and CardDAV are the servers, for the settings table.
 	CalDAV, CardDAV profile.DAVServer
 	Action          string
@@ -48,6 +51,7 @@ func servicesChoice(req accountRequest, k profile.Protocol, found provider.Setti
 		CalDAV:     found.Calendar,
 		CardDAV:    found.Contacts,
 		Action:     "/profile",
+		Choose:     true,
 	}, nil
 }
 
