@@ -99,7 +99,8 @@ type xmlOAuth2 struct {
 //
 // Every encrypted server is listed, in the file's order, with all its
 // sign-in methods, OAuth2 included: the client takes the first it can
-// use. Type="exchange" servers follow the IMAP and POP ones, as in
+// use. The provider's CalDAV and CardDAV servers follow <emailProvider>
+// as <calendar> and <addressBook> sections (autoconfig_dav.go). Type="exchange" servers follow the IMAP and POP ones, as in
 // Thunderbird's ISPDB, and the extension element carries the Google
 // account and the preference of kinds (provider.ExtensionNS). Servers
 // without TLS are left out. A provider with neither an encrypted incoming
@@ -148,6 +149,7 @@ func Autoconfig(e Entry, addr *profile.Address) ([]byte, error) {
 	if p.WebMailURL != "" {
 		xp.WebMail = &xmlWebMail{LoginPage: xmlURL{URL: p.WebMailURL}}
 	}
+	doc.Sections = append(autoconfigDAVs("calendar", p.CalDAV, domain, addr), autoconfigDAVs("addressBook", p.CardDAV, domain, addr)...)
 	if o := p.OAuth2; o != nil {
 		doc.OAuth2 = &xmlOAuth2{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	}

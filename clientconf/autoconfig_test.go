@@ -54,14 +54,18 @@ func TestAutoconfigStructure(t *testing.T) {
 	}
 	defined := schemaNames(t, rnc)
 	// Thunderbird's extensions and mailprofile's (in its own namespace),
-	// which the schema admits as unknown elements.
-	extensions := []string{"enable", "instruction", "webMail", "loginPage", "accounts", "google"}
+	// which the schema admits as unknown elements; addressBook is
+	// Thunderbird's and the draft sample's spelling of the schema's
+	// addressbook.
+	extensions := []string{"enable", "instruction", "webMail", "loginPage", "accounts", "google", "addressBook"}
 	order := map[string][]string{
 		"clientConfig":   {"emailProvider", "calendar", "addressBook", "oAuth2"},
 		"emailProvider":  {"domain", "displayName", "displayShortName", "incomingServer", "outgoingServer", "documentation", "enable", "webMail", "accounts"},
 		"incomingServer": {"hostname", "port", "socketType", "authentication", "username"},
 		"outgoingServer": {"hostname", "port", "socketType", "authentication", "username"},
 		"oAuth2":         {"issuer", "scope", "authURL", "tokenURL"},
+		"calendar":       {"url", "authentication", "username"},
+		"addressBook":    {"url", "authentication", "username"},
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "autoconfig-*.xml"))
 	for _, f := range files {
@@ -177,7 +181,8 @@ func TestAutoconfigRoundTrip(t *testing.T) {
 					if errors.Is(wantErr, provider.ErrNoSecureServer) && errors.Is(err, provider.ErrNoProtocol) {
 						continue // the document leaves the plain-text server out: no such server, rather than none encrypted
 					}
-					if fmtErr(err) != fmtErr(wantErr) || got.Incoming != want.Incoming || got.Outgoing != want.Outgoing || !slices.Equal(got.Notes, want.Notes) {
+					if fmtErr(err) != fmtErr(wantErr) || got.Incoming != want.Incoming || got.Outgoing != want.Outgoing || !slices.Equal(got.Notes, want.Notes) ||
+						got.Calendar != want.Calendar || got.Contacts != want.Contacts {
 						t.Errorf("%s %s: settings from autoconfig (address %v) = %+v, %v; catalog = %+v, %v", domain, proto, a != nil, got, err, want, wantErr)
 					}
 				}

@@ -63,9 +63,11 @@ func address(t testing.TB, s string) profile.Address {
 // TestGolden renders every format for BT (IMAP 993, POP3 995 and SMTP 465
 // with implicit TLS, the full address as user name), WEB.DE (SMTP with
 // STARTTLS first, the local part as user name), Gmail (OAuth2 first, the
-// Google account), Outlook.com (OAuth2 only, an Exchange server) and
-// an operator's file (testdata/providers: STARTTLS before implicit TLS,
-// %EMAILDOMAIN% in host names, a plain-text server).
+// Google account), Outlook.com (OAuth2 only, an Exchange server),
+// Fastmail (calendars and contacts) and an operator's file
+// (testdata/providers: STARTTLS before implicit TLS, %EMAILDOMAIN% in
+// host names, a plain-text server, calendars and contacts with
+// placeholders).
 func TestGolden(t *testing.T) {
 	c := builtin(t)
 	tests := []struct {
@@ -81,6 +83,15 @@ func TestGolden(t *testing.T) {
 		{"autoconfig-web.de-address.xml", func(t *testing.T) ([]byte, error) {
 			a := address(t, "fred.smith@web.de")
 			return Autoconfig(entry(t, c, "web.de"), &a)
+		}},
+		{"autoconfig-fastmail.com.xml", func(t *testing.T) ([]byte, error) { return Autoconfig(entry(t, c, "fastmail.com"), nil) }},
+		{"autoconfig-fastmail.com-address.xml", func(t *testing.T) ([]byte, error) {
+			a := address(t, "someone@fastmail.com")
+			return Autoconfig(entry(t, c, "fastmail.com"), &a)
+		}},
+		{"autoconfig-example.org-address.xml", func(t *testing.T) ([]byte, error) {
+			a := address(t, "Fred.Smith@example.org")
+			return Autoconfig(entry(t, operator(t), "example.org"), &a)
 		}},
 		{"autoconfig-gmail.com.xml", func(t *testing.T) ([]byte, error) { return Autoconfig(entry(t, c, "gmail.com"), nil) }},
 		{"autoconfig-outlook.com-address.xml", func(t *testing.T) ([]byte, error) {

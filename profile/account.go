@@ -99,12 +99,44 @@ type Account struct {
 	Outgoing Server
 	// Provider is the provider's display name, e.g. "BT Mail".
 	Provider string
+	// Services are what the profile sets up; the zero value is mail
+	// only. Calendars and contacts go with IMAP and POP accounts only
+	// (services.go).
+	Services Services
+	// Calendar and Contacts are the CalDAV and CardDAV servers; each is
+	// read only when Services holds its service.
+	Calendar DAVServer
+	Contacts DAVServer
 }
 
-// Validate reports whether the account can become a well-formed payload.
+// Validate reports whether the account can become a well-formed profile.
 func (a Account) Validate() error {
 	if a.Address.Local == "" || a.Address.Domain == "" {
 		return fmt.Errorf("account has no address")
+	}
+	svc := a.Services.Effective()
+	if svc&^AllServices != 0 {
+		return fmt.Errorf("services %#x: only mail, calendar and contacts exist", uint8(a.Services))
+	}
+	if svc.DAV() && (a.Protocol == Exchange || a.Protocol == Google) {
+		return fmt.Errorf("%s account takes no CalDAV or CardDAV payload: it syncs calendars and contacts itself", a.Protocol.Label())
+	}
+	if svc.Has(ServiceCalendar) {
+		if err := a.Calendar.validate("CalDAV"); err != nil {
+			return err
+		}
+	}
+	if svc.Has(ServiceContacts) {
+		if err := a.Contacts.validate("CardDAV"); err != nil {
+			return err
+		}
+	}
+	if !svc.Has(ServiceMail) {
+		// Calendars and contacts alone: the mail servers go unused.
+		if a.Protocol != IMAP && a.Protocol != POP {
+			return fmt.Errorf("account protocol %q is not imap or pop", a.Protocol)
+		}
+		return nil
 	}
 	switch a.Protocol {
 	case IMAP, POP:

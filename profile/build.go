@@ -14,6 +14,10 @@ const (
 	// DefaultSignInDescription is for Exchange and Google accounts,
 	// which sign in on the provider's page after installing.
 	DefaultSignInDescription = "Sets up the account {email} ({provider}). No password is in this profile: after installing, you sign in on your provider's own page."
+	// DefaultServicesDescription is for profiles with calendars or
+	// contacts: the device asks for the password of each account.
+	// {services} says which, e.g. "mail, calendars and contacts".
+	DefaultServicesDescription = "Sets up {services} for {email} ({provider}). Your password is not in this profile: you type it while installing, once for each account."
 )
 
 // Options are the operator's settings that shape every profile.
@@ -93,7 +97,8 @@ type configuration struct {
 const targetIOS = 1
 
 // payload is one entry of PayloadContent: a mailPayload, an
-// exchangePayload or a googlePayload, each of which writes itself.
+// exchangePayload, a googlePayload or a davPayload, each of which writes
+// itself.
 type payload interface{ encodeTo(e *encoder) }
 
 // mailPayload is one com.apple.mail.managed payload. The UseSSL keys have no
@@ -126,10 +131,10 @@ type mailPayload struct {
 	PayloadVersion      int    `plist:"PayloadVersion"`
 }
 
-// Build returns the XML property list of a configuration profile holding
-// one account: a mail, Exchange or Google payload by acct.Protocol. The
-// output depends only on acct and opts, so the same input gives the same
-// bytes.
+// Build returns the XML property list of a configuration profile for
+// one address: a mail, Exchange or Google payload by acct.Protocol, and
+// the CalDAV and CardDAV payloads acct.Services asks for. The output
+// depends only on acct and opts, so the same input gives the same bytes.
 func Build(acct Account, opts Options) ([]byte, error) {
 	return AppendBuild(nil, acct, opts)
 }
@@ -149,57 +154,39 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	if provider == "" {
 		provider = acct.Address.Domain
 	}
-	expand := func(template string) string {
-		return expandTemplate(template, provider, email, opts.Organization)
-	}
+	svc := acct.Services.Effective()
 	texts := opts.Texts.withDefaults()
+	words := svc.words(texts)
+	expand := func(template string) string {
+		return expandTemplate(template, provider, email, opts.Organization, words)
+	}
 	description := texts.Description
-	if acct.Protocol.SignsIn() {
+	switch {
+	case svc.DAV():
+		description = texts.ServicesDescription
+	case acct.Protocol.SignsIn():
 		description = texts.SignInDescription
 	}
-	accountDescription := expand(texts.AccountDescription)
-	var content payload
-	switch acct.Protocol {
-	case Exchange:
-		p := newExchangePayload(acct)
-		// The account's name in Mail, as a mail account's description is.
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = accountDescription, ids.Payload, ids.PayloadUUID
-		p.PayloadOrganization = opts.Organization
-		content = p
-	case Google:
-		p := newGooglePayload(acct)
-		p.AccountDescription = accountDescription
-		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = expand(texts.GooglePayloadName), ids.Payload, ids.PayloadUUID
-		p.PayloadOrganization = opts.Organization
-		content = p
-	default:
-		content = mailPayload{
-			EmailAccountDescription:                accountDescription,
-			EmailAccountName:                       acct.Name,
-			EmailAccountType:                       acct.Protocol.accountType(),
-			EmailAddress:                           email,
-			IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
-			IncomingMailServerHostName:             acct.Incoming.Host,
-			IncomingMailServerPortNumber:           acct.Incoming.Port,
-			IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
-			IncomingMailServerUsername:             acct.Incoming.Username,
-			OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
-			OutgoingMailServerHostName:             acct.Outgoing.Host,
-			OutgoingMailServerPortNumber:           acct.Outgoing.Port,
-			OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
-			OutgoingMailServerUsername:             acct.Outgoing.Username,
-			OutgoingPasswordSameAsIncomingPassword: true,
-			// {kind} first: the provider's name may hold braces.
-			PayloadDisplayName:  expand(strings.ReplaceAll(texts.MailPayloadName, "{kind}", acct.Protocol.Label())),
-			PayloadIdentifier:   ids.Payload,
-			PayloadOrganization: opts.Organization,
-			PayloadType:         "com.apple.mail.managed",
-			PayloadUUID:         ids.PayloadUUID,
-			PayloadVersion:      1,
+	var content []payload
+	if svc.Has(ServiceMail) {
+		content = append(content, accountPayload(acct, ids, opts.Organization, texts, expand))
+	}
+	for _, dav := range [...]struct {
+		service Services
+		srv     DAVServer
+		name    string
+	}{{ServiceCalendar, acct.Calendar, texts.CalendarPayloadName}, {ServiceContacts, acct.Contacts, texts.ContactsPayloadName}} {
+		if !svc.Has(dav.service) {
+			continue
 		}
+		p := newDAVPayload(dav.service, dav.srv, email)
+		p.PayloadDisplayName = expand(dav.name)
+		p.PayloadIdentifier, p.PayloadUUID = serviceIdentifiers(opts.IdentifierPrefix, opts.Secret, acct.Address, dav.service)
+		p.PayloadOrganization = opts.Organization
+		content = append(content, p)
 	}
 	doc := configuration{
-		PayloadContent:      []payload{content},
+		PayloadContent:      content,
 		PayloadDescription:  expand(description),
 		PayloadDisplayName:  expand(texts.DisplayName),
 		PayloadIdentifier:   ids.Profile,
@@ -215,11 +202,56 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	return append(encode(dst, doc), '\n'), nil
 }
 
-// expandTemplate replaces {provider}, {email} and {organization} in one
-// pass, as strings.Replacer would: replaced text is not scanned again, so
+// accountPayload is the payload of the account itself: mail, Exchange or
+// Google by acct.Protocol, with texts expanded by expand.
+func accountPayload(acct Account, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
+	email := acct.Address.String()
+	accountDescription := expand(texts.AccountDescription)
+	switch acct.Protocol {
+	case Exchange:
+		p := newExchangePayload(acct)
+		// The account's name in Mail, as a mail account's description is.
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = accountDescription, ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = organization
+		return p
+	case Google:
+		p := newGooglePayload(acct)
+		p.AccountDescription = accountDescription
+		p.PayloadDisplayName, p.PayloadIdentifier, p.PayloadUUID = expand(texts.GooglePayloadName), ids.Payload, ids.PayloadUUID
+		p.PayloadOrganization = organization
+		return p
+	}
+	return mailPayload{
+		EmailAccountDescription:                accountDescription,
+		EmailAccountName:                       acct.Name,
+		EmailAccountType:                       acct.Protocol.accountType(),
+		EmailAddress:                           email,
+		IncomingMailServerAuthentication:       string(acct.Incoming.Auth),
+		IncomingMailServerHostName:             acct.Incoming.Host,
+		IncomingMailServerPortNumber:           acct.Incoming.Port,
+		IncomingMailServerUseSSL:               acct.Incoming.UseSSL,
+		IncomingMailServerUsername:             acct.Incoming.Username,
+		OutgoingMailServerAuthentication:       string(acct.Outgoing.Auth),
+		OutgoingMailServerHostName:             acct.Outgoing.Host,
+		OutgoingMailServerPortNumber:           acct.Outgoing.Port,
+		OutgoingMailServerUseSSL:               acct.Outgoing.UseSSL,
+		OutgoingMailServerUsername:             acct.Outgoing.Username,
+		OutgoingPasswordSameAsIncomingPassword: true,
+		// {kind} first: the provider's name may hold braces.
+		PayloadDisplayName:  expand(strings.ReplaceAll(texts.MailPayloadName, "{kind}", acct.Protocol.Label())),
+		PayloadIdentifier:   ids.Payload,
+		PayloadOrganization: organization,
+		PayloadType:         "com.apple.mail.managed",
+		PayloadUUID:         ids.PayloadUUID,
+		PayloadVersion:      1,
+	}
+}
+
+// expandTemplate replaces {provider}, {email}, {organization} and
+// {services} in one pass, as strings.Replacer would: replaced text is not scanned again, so
 // a provider name holding "{email}" stays as it is. Building a Replacer
 // for every profile cost more than the rest of the expansion.
-func expandTemplate(template, provider, email, organization string) string {
+func expandTemplate(template, provider, email, organization, services string) string {
 	if strings.IndexByte(template, '{') < 0 {
 		return template
 	}
@@ -240,6 +272,10 @@ func expandTemplate(template, provider, email, organization string) string {
 			case strings.HasPrefix(rest, "{organization}"):
 				b.WriteString(organization)
 				i += len("{organization}")
+				continue
+			case strings.HasPrefix(rest, "{services}"):
+				b.WriteString(services)
+				i += len("{services}")
 				continue
 			}
 		}

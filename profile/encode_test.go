@@ -153,11 +153,13 @@ func TestExpandTemplate(t *testing.T) {
 		{"{provider} ({email})", "BT {email} ({organization}) (a@b.com)"},
 		{"{organization}: {email} {unknown} {", "Org: a@b.com {unknown} {"},
 		{"{{email}}", "{a@b.com}"},
+		{"{services} of {email}", "mail, calendars and contacts of a@b.com"},
 	}
 	const provider, email, org = "BT {email} ({organization})", "a@b.com", "Org"
-	replacer := strings.NewReplacer("{provider}", provider, "{email}", email, "{organization}", org)
+	replacer := strings.NewReplacer("{provider}", provider, "{email}", email, "{organization}", org,
+		"{services}", "mail, calendars and contacts")
 	for _, tt := range tests {
-		got := expandTemplate(tt.template, provider, email, org)
+		got := expandTemplate(tt.template, provider, email, org, AllServices.words(Texts{}.withDefaults()))
 		if got != tt.want {
 			t.Errorf("expandTemplate(%q) = %q, want %q", tt.template, got, tt.want)
 		}

@@ -24,24 +24,48 @@ type Identifiers struct {
 // account instead of editing an IMAP account into a POP one. The payload
 // identifier ends in .mail for IMAP and POP (as before Exchange and
 // Google, so their UUIDs are unchanged), else in the kind.
+//
+// A profile with calendars or contacts keeps the address's identifier,
+// so it replaces a mail-only one and the other way round; its top-level
+// UUID also depends on the services, so that two different profiles never
+// share one, while a mail-only profile's is what it always was.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
-	return identifiersFor(prefix+"."+escapeIdentifier(acct.Address.Key()), secret, acct.Protocol)
+	return identifiersFor(prefix+"."+escapeIdentifier(acct.Address.Key()), secret, acct.Protocol, acct.Services)
 }
 
-// identifiersFor derives the identifiers of a profile of kind p whose
-// top-level identifier is id: an address's (deriveIdentifiers) or an MDM
-// template's (BuildTemplate).
-func identifiersFor(id string, secret []byte, p Protocol) Identifiers {
+// identifiersFor derives the identifiers of a profile of kind p with the
+// services svc whose top-level identifier is id: an address's
+// (deriveIdentifiers) or an MDM template's (BuildTemplate).
+func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifiers {
 	part := "mail"
 	if p == Exchange || p == Google {
 		part = string(p)
 	}
+	profileUUID := derivedUUID(secret, id, "profile", string(p))
+	if svc := svc.Effective(); svc != ServiceMail {
+		profileUUID = derivedUUID(secret, id, "profile", string(p), svc.String())
+	}
 	return Identifiers{
 		Profile:     id,
-		ProfileUUID: derivedUUID(secret, id, "profile", string(p)),
+		ProfileUUID: profileUUID,
 		Payload:     id + "." + part,
 		PayloadUUID: derivedUUID(secret, id, part, string(p)),
 	}
+}
+
+// serviceIdentifiers are the PayloadIdentifier and PayloadUUID of the
+// CalDAV (service ServiceCalendar) or CardDAV (ServiceContacts) payload
+// for addr: id.caldav or id.carddav. They depend on the address and the
+// service only, not on the kind of mail account beside them or on the
+// server, so a new download updates the installed calendar or contacts
+// account in place.
+func serviceIdentifiers(prefix string, secret []byte, addr Address, service Services) (identifier, uuid string) {
+	id := prefix + "." + escapeIdentifier(addr.Key())
+	part := "caldav"
+	if service == ServiceContacts {
+		part = "carddav"
+	}
+	return id + "." + part, derivedUUID(secret, id, part)
 }
 
 // escapeIdentifier makes an address fit a reverse-DNS identifier, one to

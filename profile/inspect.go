@@ -31,6 +31,8 @@ type PayloadSummary struct {
 	Mail       *MailSummary     // for com.apple.mail.managed
 	Exchange   *ExchangeSummary // for com.apple.eas.account
 	Google     *GoogleSummary   // for com.apple.google-oauth
+	CalDAV     *DAVSummary      // for com.apple.caldav.account
+	CardDAV    *DAVSummary      // for com.apple.carddav.account
 }
 
 // MailSummary is the account a mail payload sets up.
@@ -118,6 +120,10 @@ func Parse(data []byte) (*Summary, error) {
 			p.Exchange = c.exchange(d, where)
 		case "com.apple.google-oauth":
 			p.Google = c.google(d, where)
+		case calDAVType:
+			p.CalDAV = c.dav(d, where, "CalDAV")
+		case cardDAVType:
+			p.CardDAV = c.dav(d, where, "CardDAV")
 		}
 		s.Payloads = append(s.Payloads, p)
 	}

@@ -55,3 +55,41 @@ func (c checker) google(d map[string]any, where string) *GoogleSummary {
 		Name:    c.str(d, "AccountName", where, false),
 	}
 }
+
+// DAVSummary is the account a CalDAV or CardDAV payload sets up.
+type DAVSummary struct {
+	Host         string
+	Port         int
+	PrincipalURL string
+	Username     string
+	UseSSL       bool
+	HasPassword  bool
+}
+
+// dav checks a com.apple.caldav.account (prefix CalDAV) or
+// com.apple.carddav.account (CardDAV) payload against Apple's schema.
+// https://developer.apple.com/documentation/devicemanagement/caldav
+func (c checker) dav(d map[string]any, where, prefix string) *DAVSummary {
+	x := &DAVSummary{
+		Host:         c.str(d, prefix+"HostName", where, true),
+		Port:         c.integer(d, prefix+"Port", where),
+		PrincipalURL: c.str(d, prefix+"PrincipalURL", where, false),
+		Username:     c.str(d, prefix+"Username", where, false),
+		UseSSL:       true, // Apple's default
+	}
+	c.str(d, prefix+"AccountDescription", where, false)
+	if _, ok := d[prefix+"UseSSL"]; ok {
+		x.UseSSL = c.boolean(d, prefix+"UseSSL", where)
+	}
+	if !x.UseSSL {
+		c.problem("%s: %sUseSSL is false: the password would travel unprotected", where, prefix)
+	}
+	if x.Port < 0 || x.Port > 65535 {
+		c.problem("%s: %sPort %d is out of range", where, prefix, x.Port)
+	}
+	if _, ok := d[prefix+"Password"]; ok {
+		x.HasPassword = true
+		c.problem("%s: %sPassword is set: anyone with the file can read it", where, prefix)
+	}
+	return x
+}

@@ -83,7 +83,7 @@ func BuildTemplate(acct Account, ph Placeholders, vendor string, opts Options) (
 			return nil, &MissingVariableError{Field: field}
 		}
 	}
-	ids := identifiersFor(opts.IdentifierPrefix+".mdm."+vendor+"."+escapeIdentifier(domain)+"."+string(acct.Protocol), opts.Secret, acct.Protocol)
+	ids := identifiersFor(opts.IdentifierPrefix+".mdm."+vendor+"."+escapeIdentifier(domain)+"."+string(acct.Protocol), opts.Secret, acct.Protocol, acct.Services)
 	var out [len(standIns)]string
 	for i, s := range standIns {
 		a := s.account(acct, ph.Name != "")

@@ -25,13 +25,26 @@ type Texts struct {
 	// EmailAccountDescription, a Google account's AccountDescription and
 	// an Exchange account's PayloadDisplayName.
 	AccountDescription string
+	// ServicesDescription is the top-level PayloadDescription of a
+	// profile with calendars or contacts, in which {services} is
+	// replaced too, by the words below: "mail, calendars and contacts".
+	ServicesDescription string
+	// CalendarPayloadName and ContactsPayloadName are the
+	// PayloadDisplayNames of the CalDAV and CardDAV payloads.
+	CalendarPayloadName string
+	ContactsPayloadName string
+	// WordMail, WordCalendars and WordContacts name the services in
+	// {services}, joined by commas and WordAnd before the last.
+	WordMail, WordCalendars, WordContacts, WordAnd string
 }
 
 // The English texts, used for every text left empty.
 const (
-	DefaultMailPayloadName    = "{email} ({kind})"
-	DefaultGooglePayloadName  = "{email} (Google)"
-	DefaultAccountDescription = "{email}"
+	DefaultMailPayloadName     = "{email} ({kind})"
+	DefaultGooglePayloadName   = "{email} (Google)"
+	DefaultAccountDescription  = "{email}"
+	DefaultCalendarPayloadName = "{email} (Calendars)"
+	DefaultContactsPayloadName = "{email} (Contacts)"
 )
 
 // withDefaults is t with every empty text set to its English default.
@@ -46,6 +59,13 @@ func (t Texts) withDefaults() Texts {
 		{&t.MailPayloadName, DefaultMailPayloadName},
 		{&t.GooglePayloadName, DefaultGooglePayloadName},
 		{&t.AccountDescription, DefaultAccountDescription},
+		{&t.ServicesDescription, DefaultServicesDescription},
+		{&t.CalendarPayloadName, DefaultCalendarPayloadName},
+		{&t.ContactsPayloadName, DefaultContactsPayloadName},
+		{&t.WordMail, "mail"},
+		{&t.WordCalendars, "calendars"},
+		{&t.WordContacts, "contacts"},
+		{&t.WordAnd, "and"},
 	} {
 		if *f.v == "" {
 			*f.v = f.def
@@ -60,5 +80,8 @@ func (t Texts) fields() []struct{ name, v string } {
 		{"display name", t.DisplayName}, {"description", t.Description},
 		{"sign-in description", t.SignInDescription}, {"mail payload name", t.MailPayloadName},
 		{"Google payload name", t.GooglePayloadName}, {"account description", t.AccountDescription},
+		{"services description", t.ServicesDescription}, {"calendar payload name", t.CalendarPayloadName},
+		{"contacts payload name", t.ContactsPayloadName}, {"word for mail", t.WordMail},
+		{"word for calendars", t.WordCalendars}, {"word for contacts", t.WordContacts}, {"word and", t.WordAnd},
 	}
 }

@@ -47,5 +47,20 @@ func (s Settings) Account(addr profile.Address, proto profile.Protocol, name str
 		Incoming: s.Incoming,
 		Outgoing: s.Outgoing,
 		Provider: s.ProviderName(),
+		Calendar: s.Calendar,
+		Contacts: s.Contacts,
 	}
+}
+
+// Services are what a profile can set up with these settings: mail, and
+// beside a mail account the calendars and contacts the provider offers.
+func (s Settings) Services() profile.Services {
+	out := profile.ServiceMail
+	if s.Calendar.Host != "" {
+		out |= profile.ServiceCalendar
+	}
+	if s.Contacts.Host != "" {
+		out |= profile.ServiceContacts
+	}
+	return out
 }

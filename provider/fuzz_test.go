@@ -23,6 +23,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(billionLaughs))
 	f.Add(config(server("incomingServer", "imap", "mail.%EMAILDOMAIN%", "993", "SSL", "%EMAILADDRESS", "secure")))
 	f.Add([]byte(operatorBT))
+	f.Add(davConfig(`<calendar type="caldav"><url>https://cal.%EMAILDOMAIN%/%EMAILADDRESS%/</url></calendar>`,
+		`<addressBook type="carddav"><url>https://dav.example.com:8443/x</url><authentication system="http">Basic</authentication>`+
+			`<username>%EMAILLOCALPART%</username></addressBook><addressbook type="carddav"><url>http://x.example.com/</url></addressbook>`))
 	f.Add(config(server("incomingServer", "exchange", "%EMAILDOMAIN%", "443", "SSL", "%EMAILLOCALPART%", "OAuth2") +
 		`<accounts xmlns="` + ExtensionNS + `" prefer="pop3 exchange x"><google/><google/></accounts>`))
 
@@ -49,7 +52,8 @@ func FuzzParse(f *testing.F) {
 					}
 					continue
 				}
-				acct := profile.Account{Address: addr, Protocol: proto, Incoming: s.Incoming, Outgoing: s.Outgoing}
+				acct := profile.Account{Address: addr, Protocol: proto, Incoming: s.Incoming, Outgoing: s.Outgoing,
+					Services: s.Services(), Calendar: s.Calendar, Contacts: s.Contacts}
 				if err := acct.Validate(); err != nil {
 					t.Fatalf("Settings(%q) = %+v, which does not validate: %v", proto, s, err)
 				}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -21,9 +22,14 @@ const maxNameLen = 60
 // named here, which is the format's must-ignore rule.
 type xmlConfig struct {
 	Providers []xmlProvider `xml:"emailProvider"`
-	OAuth2    *xmlOAuth2    `xml:"oAuth2"`
-	Enable    *xmlEnable    `xml:"enable"`  // ISPDB files put it here or in emailProvider
-	WebMail   *xmlWebMail   `xml:"webMail"` // likewise
+	// The calendar and address book sections (dav.go), for every
+	// provider of the file.
+	Calendars     []xmlDAV    `xml:"calendar"`
+	AddressBooks  []xmlDAV    `xml:"addressBook"`
+	AddressBooks2 []xmlDAV    `xml:"addressbook"` // the draft schema's spelling
+	OAuth2        *xmlOAuth2  `xml:"oAuth2"`
+	Enable        *xmlEnable  `xml:"enable"`  // ISPDB files put it here or in emailProvider
+	WebMail       *xmlWebMail `xml:"webMail"` // likewise
 }
 
 type xmlProvider struct {
@@ -38,6 +44,11 @@ type xmlProvider struct {
 	OldDocs     []xmlLink   `xml:"instruction"` // older form of <documentation>
 	Enable      *xmlEnable  `xml:"enable"`
 	WebMail     *xmlWebMail `xml:"webMail"`
+	// Calendar and address book sections placed inside the provider,
+	// which some operators do; read after the root's.
+	Calendars     []xmlDAV `xml:"calendar"`
+	AddressBooks  []xmlDAV `xml:"addressBook"`
+	AddressBooks2 []xmlDAV `xml:"addressbook"`
 	// Accounts is mailprofile's extension (extension.go), matched by
 	// its namespace only.
 	Accounts *xmlAccounts `xml:"https://github.com/mailprofile/mailprofile/clientconfig/1 accounts"`
@@ -174,6 +185,10 @@ func convertProvider(xp xmlProvider, cfg *xmlConfig) (*Provider, error) {
 	for i, xs := range xp.Outgoing {
 		p.addServer(&p.Outgoing, "outgoing", i, xs, "smtp")
 	}
+	// slices.Concat, not append: the root's slices are shared by every
+	// provider of the file and must not be written to.
+	p.convertDAVs(&p.CalDAV, "calendar", TypeCalDAV, slices.Concat(cfg.Calendars, xp.Calendars))
+	p.convertDAVs(&p.CardDAV, "addressBook", TypeCardDAV, slices.Concat(cfg.AddressBooks, cfg.AddressBooks2, xp.AddressBooks, xp.AddressBooks2))
 	for _, l := range append(xp.Docs, xp.OldDocs...) {
 		if u := webURL(l.URL); u != "" {
 			p.DocURL = u

@@ -27,6 +27,11 @@ type Provider struct {
 	// Exchange are the file's type="exchange" incoming servers
 	// (ActiveSync), in its order: an Exchange account's host.
 	Exchange []Server
+	// CalDAV and CardDAV are the file's <calendar type="caldav"> and
+	// <addressBook type="carddav"> sections (dav.go), in its order: the
+	// calendars and contacts a profile can add to a mail account.
+	CalDAV  []DAV
+	CardDAV []DAV
 	// Google is set by the extension's <google/>: the provider's
 	// addresses are Google accounts, which Apple's Google account
 	// payload sets up.

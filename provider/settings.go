@@ -18,6 +18,12 @@ type Settings struct {
 	// server; a Google account has neither.
 	Incoming profile.Server
 	Outgoing profile.Server
+	// Calendar and Contacts are the provider's CalDAV and CardDAV servers
+	// for the address, beside a mail account (IMAP, POP); the zero value
+	// when it offers none. Exchange and Google accounts have none: they
+	// carry calendars and contacts themselves.
+	Calendar profile.DAVServer
+	Contacts profile.DAVServer
 	// Notes are hints for the user, such as an app password being needed
 	// or IMAP having to be switched on first, in English; NotesIn says
 	// them in another language.
@@ -112,6 +118,8 @@ func (p *Provider) mailSettings(addr profile.Address, proto profile.Protocol) (S
 		Provider: p,
 		Incoming: in.server(addr),
 		Outgoing: out.server(addr),
+		Calendar: davFor(p.CalDAV, addr),
+		Contacts: davFor(p.CardDAV, addr),
 	}
 	s.enable = p.Enable
 	// An <enable> block already says what to do; without one, tell the

@@ -113,7 +113,7 @@ func (s *Store) AllEvents(ctx context.Context, since time.Time, fn func(Event, L
 // eventsWithLinks selects events and their links, for eventFirst.
 const eventsWithLinks = "SELECT e.id, e.link_id, e.at, e.kind, e.actor, e.user_agent, e.device, e.recipient, e.detail, " +
 	"l.id, l.token_hash, l.email, l.name, l.type, l.created_by, l.created_at, l.expires_at, " +
-	"l.max_downloads, l.downloads, l.opens, l.revoked_at, l.revoked_by " +
+	"l.max_downloads, l.downloads, l.opens, l.revoked_at, l.revoked_by, l.services " +
 	"FROM events e JOIN links l ON l.id = e.link_id"
 
 // eventFirst scans a row that holds an event's columns and then a link's,

@@ -23,6 +23,10 @@ type Link struct {
 	Opens        int
 	RevokedAt    time.Time // zero unless revoked
 	RevokedBy    string
+	// Services are what the profile sets up, as the services parameter
+	// writes them ("mail,calendar,contacts" or a part); empty is mail
+	// only, as for every link made before calendars and contacts.
+	Services string
 }
 
 // LinkState is what a link can still be used for. The zero value means "any
@@ -109,6 +113,9 @@ func (l Link) validate() error {
 		return err
 	}
 	if err := checkText("name", l.Name, false, 400); err != nil {
+		return err
+	}
+	if err := checkText("services", l.Services, false, 64); err != nil {
 		return err
 	}
 	return checkText("creator", l.CreatedBy, true, maxUserName)

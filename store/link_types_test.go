@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -16,28 +15,10 @@ func TestLinkAccountTypes(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dbURL, path := "", filepath.Join(t.TempDir(), "store.db")
-			if dialect == Postgres {
-				dbURL = newPostgresDB(t)
-			}
-			var (
-				old *Store
-				err error
-			)
-			if dialect == SQLite {
-				old, err = openSQLite(path)
-			} else {
-				old, err = openPostgres(dbURL)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := old.migrateTo(ctx, 3); err != nil {
-				t.Fatalf("migrateTo(3) = %v", err)
-			}
+			old, dbURL, path := openAtVersion(t, dialect, 3)
 			// The schema before 0004 refuses the new kinds.
 			l := testLink(t, "someone@btinternet.com")
-			before, err := old.CreateLink(ctx, l)
+			before, err := createLinkBefore5(ctx, old, l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +41,7 @@ func TestLinkAccountTypes(t *testing.T) {
 			}
 			x := testLink(t, "someone@outlook.com")
 			x.Type = TypeExchange
-			if _, err := old.CreateLink(ctx, x); err == nil {
+			if _, err := createLinkBefore5(ctx, old, x); err == nil {
 				t.Fatal("the old schema took an Exchange link; the test does not test the migration")
 			}
 			if dialect == SQLite { // a link and events made and deleted since: their ids are not given again

@@ -19,12 +19,12 @@ type RowError struct {
 func (e *RowError) Error() string { return fmt.Sprintf("link %d: %v", e.Index, e.Err) }
 func (e *RowError) Unwrap() error { return e.Err }
 
-const linkCols = "id, token_hash, email, name, type, created_by, created_at, expires_at, max_downloads, downloads, opens, revoked_at, revoked_by"
+const linkCols = "id, token_hash, email, name, type, created_by, created_at, expires_at, max_downloads, downloads, opens, revoked_at, revoked_by, services"
 
 func scanLink(row interface{ Scan(...any) error }) (Link, error) {
 	var l Link
 	err := row.Scan(&l.ID, &l.TokenHash, &l.Email, &l.Name, &l.Type, &l.CreatedBy, tc(&l.CreatedAt), tc(&l.ExpiresAt),
-		&l.MaxDownloads, &l.Downloads, &l.Opens, tc(&l.RevokedAt), &l.RevokedBy)
+		&l.MaxDownloads, &l.Downloads, &l.Opens, tc(&l.RevokedAt), &l.RevokedBy, &l.Services)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Link{}, ErrNotFound
 	}
@@ -80,9 +80,9 @@ func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, l Link) (Link, error
 	l.ID, l.Downloads, l.Opens, l.RevokedAt, l.RevokedBy = 0, 0, 0, time.Time{}, ""
 	l.CreatedAt, l.ExpiresAt = normTime(l.CreatedAt), normTime(l.ExpiresAt)
 	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO links
-		(token_hash, email, name, type, created_by, created_at, expires_at, max_downloads)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		l.TokenHash, l.Email, l.Name, l.Type, l.CreatedBy, s.t(l.CreatedAt), s.t(l.ExpiresAt), l.MaxDownloads).Scan(&l.ID)
+		(token_hash, email, name, type, created_by, created_at, expires_at, max_downloads, services)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		l.TokenHash, l.Email, l.Name, l.Type, l.CreatedBy, s.t(l.CreatedAt), s.t(l.ExpiresAt), l.MaxDownloads, l.Services).Scan(&l.ID)
 	if isUniqueViolation(err) {
 		return Link{}, ErrExists
 	}

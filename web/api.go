@@ -25,10 +25,16 @@ type apiServer struct {
 // account its ActiveSync server as incoming (authentication "OAuth"), a
 // Google account neither.
 type apiAccount struct {
-	Type       string     `json:"type"`
-	Incoming   *apiServer `json:"incoming,omitempty"`
-	Outgoing   *apiServer `json:"outgoing,omitempty"`
-	ProfileURL string     `json:"profile_url"`
+	Type     string     `json:"type"`
+	Incoming *apiServer `json:"incoming,omitempty"`
+	Outgoing *apiServer `json:"outgoing,omitempty"`
+	// Services are what a profile of this kind can set up ("mail",
+	// "calendar", "contacts"); Calendar and Contacts the CalDAV and
+	// CardDAV servers, when offered.
+	Services   []string           `json:"services"`
+	Calendar   *profile.DAVServer `json:"calendar,omitempty"`
+	Contacts   *profile.DAVServer `json:"contacts,omitempty"`
+	ProfileURL string             `json:"profile_url"`
 	// Devices are where the profile installs: "ios" (iPhone and iPad),
 	// "macos".
 	Devices []string `json:"devices"`
@@ -73,6 +79,13 @@ func newAPIServer(srv profile.Server) *apiServer {
 	return &apiServer{Host: srv.Host, Port: srv.Port, Security: sec, Username: srv.Username, Authentication: string(srv.Auth)}
 }
 
+func newAPIDAV(srv profile.DAVServer) *profile.DAVServer {
+	if srv.Host == "" {
+		return nil
+	}
+	return &srv
+}
+
 // apiDevices are where a profile of kind k installs.
 func apiDevices(k profile.Protocol) []string {
 	if k.OnMac() {
@@ -81,11 +94,12 @@ func apiDevices(k profile.Protocol) []string {
 	return []string{deviceParamIOS}
 }
 
-// apiSettings serves GET /api/v1/settings?email=…[&type=…][&name=…][&device=…]:
+// apiSettings serves GET /api/v1/settings?email=…[&type=…][&name=…][&device=…][&services=…]:
 // the settings of each kind of account the provider offers, in its order
 // of preference (or of the one asked for), and why IMAP or POP is
-// unavailable. The name is checked as the download checks it, and carried
-// into each profile_url.
+// unavailable. The name and services are checked as the download checks
+// them, and carried into each profile_url; a kind without the services
+// asked for is unavailable.
 func (s *Server) apiSettings(c echo.Context) error {
 	f := rawForm(c)
 	addr, err := profile.ParseAddress(f.Email)
@@ -104,6 +118,10 @@ func (s *Server) apiSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	services, err := profile.ParseServices(f.Services)
+	if err != nil {
+		return err
+	}
 	kinds := s.kinds(c.Request().Context(), addr)
 	list := []profile.Protocol{asked}
 	if asked == profile.Auto {
@@ -115,11 +133,16 @@ func (s *Server) apiSettings(c echo.Context) error {
 	var firstErr error
 	for _, k := range list {
 		found, err := kinds.find(k)
+		if err == nil {
+			err = found.Offer(services, k) // the services asked for, carried in profile_url
+		}
 		if err != nil {
 			if final(err) {
 				return err // not about this kind: about the address, the server, or this client
 			}
-			if firstErr == nil {
+			// The services asked for, when refused, say more than
+			// a kind the provider has not.
+			if firstErr == nil || errors.Is(err, provider.ErrNoService) && !errors.Is(firstErr, provider.ErrNoService) {
 				firstErr = err
 			}
 			if asked == profile.Auto && k.SignsIn() {
@@ -134,12 +157,15 @@ func (s *Server) apiSettings(c echo.Context) error {
 		out.Provider = found.ProviderName()
 		out.Source = found.Source()
 		out.Notes = found.Notes
-		req := accountRequest{Addr: addr, Proto: k, Name: name}
+		req := accountRequest{Addr: addr, Proto: k, Name: name, Services: services}
 		o := origin(found)
 		out.Accounts = append(out.Accounts, apiAccount{
 			Type:       string(k),
 			Incoming:   newAPIServer(found.Incoming),
 			Outgoing:   newAPIServer(found.Outgoing),
+			Services:   found.Services().Names(),
+			Calendar:   newAPIDAV(found.Calendar),
+			Contacts:   newAPIDAV(found.Contacts),
 			ProfileURL: "/profile?" + req.query(),
 			Devices:    apiDevices(k),
 			Notes:      found.Notes,

@@ -133,6 +133,13 @@ func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer
 		b = appendKeyString(b, string(srv.Auth))
 		b = appendKeyString(b, srv.Username)
 	}
+	b = append(b, byte(acct.Services))
+	for _, srv := range []profile.DAVServer{acct.Calendar, acct.Contacts} {
+		b = appendKeyString(b, srv.Host)
+		b = binary.AppendVarint(b, int64(srv.Port))
+		b = appendKeyString(b, srv.PrincipalURL)
+		b = appendKeyString(b, srv.Username)
+	}
 	b = appendKeyString(b, string(origin.Method))
 	b = appendKeyString(b, string(origin.Confidence))
 	b = appendKeyString(b, origin.Via)

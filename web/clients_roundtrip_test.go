@@ -110,11 +110,16 @@ func TestAutoconfigRoundTrip(t *testing.T) {
 				if got.Origin.Method != provider.MethodAutoconfig {
 					t.Errorf("%s: found by %s (%s), want the autoconfig", proto, got.Origin.Method, got.Origin.Via)
 				}
-				if got.Incoming != want.Incoming || got.Outgoing != want.Outgoing || got.ProviderName() != want.ProviderName() || !slices.Equal(got.Notes, want.Notes) {
+				if got.Incoming != want.Incoming || got.Outgoing != want.Outgoing || got.ProviderName() != want.ProviderName() || !slices.Equal(got.Notes, want.Notes) ||
+					got.Calendar != want.Calendar || got.Contacts != want.Contacts {
 					t.Errorf("%s: discovered %+v, catalog %+v", proto, got, want)
 				}
-				gotDoc, err1 := profile.Build(got.Account(addr, proto, "Fred Smith"), testOptions)
-				wantDoc, err2 := profile.Build(want.Account(addr, proto, "Fred Smith"), testOptions)
+				// With every service the catalog offers: calendars and
+				// contacts come back too (Fastmail).
+				gotAcct, wantAcct := got.Account(addr, proto, "Fred Smith"), want.Account(addr, proto, "Fred Smith")
+				gotAcct.Services, wantAcct.Services = want.Services(), want.Services()
+				gotDoc, err1 := profile.Build(gotAcct, testOptions)
+				wantDoc, err2 := profile.Build(wantAcct, testOptions)
 				if err1 != nil || err2 != nil || !bytes.Equal(gotDoc, wantDoc) {
 					t.Errorf("%s: profiles differ (errors %v, %v)", proto, err1, err2)
 				}

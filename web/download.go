@@ -91,7 +91,11 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (b
 		return builtProfile{}, err
 	}
 	found := o.Found
+	if err := found.Offer(req.Services, o.Kind); err != nil {
+		return builtProfile{}, err
+	}
 	acct := found.Account(req.Addr, o.Kind, req.Name)
+	acct.Services = req.Services
 	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
 	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found), lang: lang}
 	if p.signs {

@@ -83,13 +83,15 @@ var (
 	noStore                  = []string{"no-store"}
 )
 
-// fastForm reads the email, type, name, device and lang parameters of a raw
-// query as rawForm does (url.ParseQuery, then the first value of each), without
+// fastForm reads the email, type, name, device, lang and services
+// parameters of a raw query as rawForm does (url.ParseQuery, then the
+// first value of each but services, whose values are joined), without
 // making a map. ok is false where it could read them differently: a pair
 // with a semicolon or a bad escape, which url.ParseQuery skips. The fuzz
 // test FuzzFastForm holds the two to the same answers.
 func fastForm(raw string) (f formValues, ok bool) {
 	var seen [5]bool
+	seenServices := false
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -107,6 +109,15 @@ func fastForm(raw string) (f formValues, ok bool) {
 		v, err = url.QueryUnescape(v)
 		if err != nil {
 			return formValues{}, false
+		}
+		if k == "services" {
+			// Every value counts, joined as rawForm joins them.
+			if seenServices {
+				f.Services += ","
+			}
+			f.Services += v
+			seenServices = true
+			continue
 		}
 		var i int
 		var dst *string
@@ -133,12 +144,13 @@ func fastForm(raw string) (f formValues, ok bool) {
 
 // requestKey appends the cache's request key for f, asked with the
 // User-Agent ua in the language lang (the profile's texts are in it), to
-// buf: the four values and lang, each preceded by its length, and, unless the type is IMAP or POP (which every device installs), the
+// buf: the four values, the services and lang, each preceded by its
+// length, and, unless the type is IMAP or POP (which every device installs), the
 // kinds the device installs, on which the answer then depends: the kind
 // chosen, or a refusal.
 func requestKey(buf []byte, f formValues, ua, lang string) []byte {
 	buf = appendKeyString(appendKeyString(appendKeyString(appendKeyString(buf, f.Email), f.Type), f.Name), f.Device)
-	buf = appendKeyString(buf, lang)
+	buf = appendKeyString(appendKeyString(buf, f.Services), lang)
 	switch f.Type {
 	case "imap", "pop":
 		return append(buf, 0)

@@ -300,6 +300,7 @@ func FuzzFastForm(f *testing.F) {
 		"email=someone%40btinternet.com&type=imap&name=Some+One",
 		"name=a&name=b&email=%41", "email=a;b", "email=%zz&type=pop", "&&=&email", "em%61il=x", "type=imap&x=%",
 		"email=a%40outlook.com&device=ios&device=macos", "dev%69ce=macos&type=exchange",
+		"services=mail&email=a%40fastmail.com&services=&services=calendar", "services=%zz",
 	} {
 		f.Add(q)
 	}
@@ -312,7 +313,8 @@ func FuzzFastForm(f *testing.F) {
 			}
 			return
 		}
-		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang")}
+		want := formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang"),
+			Services: strings.Join(q["services"], ",")}
 		if got != want {
 			t.Errorf("fastForm(%q) = %+v, url.ParseQuery reads %+v", raw, got, want)
 		}

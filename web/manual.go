@@ -144,8 +144,9 @@ func (s *Server) downloadManual(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
-	body, err := s.makeProfile(found.Account(req.Addr, kind, req.Name), lang, false) // never signed
+	// Never signed; its texts in the page's language.
+	lang, _ := site.ChooseLanguage(c)
+	body, err := s.makeProfile(found.Account(req.Addr, kind, req.Name), lang, false)
 	if err != nil {
 		return err
 	}

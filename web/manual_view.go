@@ -20,6 +20,8 @@ type manualPage struct {
 	TypeError *site.FieldError
 }
 
+// hiddenField is a form's hidden input (the manual form, the review
+// page's services form).
 type hiddenField struct{ Name, Value string }
 
 // manualServerView is one server's fields.

@@ -28,6 +28,13 @@ var profileTextKeys = []struct {
 	{"profile.mail_payload", func(t *profile.Texts) *string { return &t.MailPayloadName }},
 	{"profile.google_payload", func(t *profile.Texts) *string { return &t.GooglePayloadName }},
 	{"profile.account", func(t *profile.Texts) *string { return &t.AccountDescription }},
+	{"profile.services_description", func(t *profile.Texts) *string { return &t.ServicesDescription }},
+	{"profile.calendar_payload", func(t *profile.Texts) *string { return &t.CalendarPayloadName }},
+	{"profile.contacts_payload", func(t *profile.Texts) *string { return &t.ContactsPayloadName }},
+	{"profile.word_mail", func(t *profile.Texts) *string { return &t.WordMail }},
+	{"profile.word_calendars", func(t *profile.Texts) *string { return &t.WordCalendars }},
+	{"profile.word_contacts", func(t *profile.Texts) *string { return &t.WordContacts }},
+	{"profile.word_and", func(t *profile.Texts) *string { return &t.WordAnd }},
 }
 
 // profileOptions are opts for each language of the catalogs, with the

@@ -20,6 +20,10 @@ type accountRequest struct {
 	Proto  profile.Protocol
 	Name   string
 	Device string // "", deviceParamIOS or deviceParamMac
+	// Services are the services asked for; the zero value (none named)
+	// is mail only, except on the review page, which offers every
+	// service the provider has (setup_services.go).
+	Services profile.Services
 }
 
 // formValues are the raw values as typed, kept to refill the form.
@@ -30,6 +34,9 @@ type formValues struct {
 	Device string
 	// Lang is the lang parameter, which the profile's texts follow.
 	Lang string
+	// Services are the services parameters joined with commas: a form's
+	// checkboxes send one parameter for each box.
+	Services string
 }
 
 func rawForm(c echo.Context) formValues {
@@ -37,7 +44,8 @@ func rawForm(c echo.Context) formValues {
 		return f // the same values, without a map
 	}
 	q := c.QueryParams()
-	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang")}
+	return formValues{Email: q.Get("email"), Type: q.Get("type"), Name: q.Get("name"), Device: q.Get("device"), Lang: q.Get("lang"),
+		Services: strings.Join(q["services"], ",")}
 }
 
 // The values of the device parameter, which override the User-Agent.
@@ -64,10 +72,11 @@ func parseDevice(s string) (string, error) {
 // size. Each is well above what its field accepts, so a value a little
 // too long still comes back to be corrected.
 const (
-	maxEchoEmail  = 1024                   // profile.ParseAddress reads no more
-	maxEchoType   = 32                     // "imap", "exchange", and typos of them
-	maxEchoName   = 4 * profile.MaxNameLen // up to 4 bytes a character
-	maxEchoDevice = 16                     // "ios", "macos"
+	maxEchoEmail    = 1024                   // profile.ParseAddress reads no more
+	maxEchoType     = 32                     // "imap", "exchange", and typos of them
+	maxEchoName     = 4 * profile.MaxNameLen // up to 4 bytes a character
+	maxEchoDevice   = 16                     // "ios", "macos"
+	maxEchoServices = 64                     // "mail,calendar,contacts"
 )
 
 // echoable is f with each value over its bound dropped: what pages refill
@@ -80,13 +89,13 @@ func (f formValues) echoable() formValues {
 		return s
 	}
 	return formValues{Email: keep(f.Email, maxEchoEmail), Type: keep(f.Type, maxEchoType), Name: keep(f.Name, maxEchoName),
-		Device: keep(f.Device, maxEchoDevice)}
+		Device: keep(f.Device, maxEchoDevice), Services: keep(f.Services, maxEchoServices)}
 }
 
 // values is f as query parameters, leaving out the empty ones.
 func (f formValues) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [...]struct{ k, v string }{{"email", f.Email}, {"type", f.Type}, {"name", f.Name}, {"device", f.Device}} {
+	for _, kv := range [...]struct{ k, v string }{{"email", f.Email}, {"type", f.Type}, {"name", f.Name}, {"device", f.Device}, {"services", f.Services}} {
 		if kv.v != "" {
 			v.Set(kv.k, kv.v)
 		}
@@ -101,7 +110,7 @@ func (f formValues) values() url.Values {
 func (f formValues) display() formValues {
 	f = f.echoable()
 	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-	return formValues{Email: fix(f.Email), Type: fix(f.Type), Name: fix(f.Name), Device: fix(f.Device)}
+	return formValues{Email: fix(f.Email), Type: fix(f.Type), Name: fix(f.Name), Device: fix(f.Device), Services: fix(f.Services)}
 }
 
 // parseAccountRequest validates the query. Errors are *profile.InputError.
@@ -114,12 +123,20 @@ func parseAccountRequest(f formValues) (accountRequest, error) {
 	if err != nil {
 		return accountRequest{}, err
 	}
-	return accountRequest{Addr: a.Addr, Proto: a.Proto, Name: a.Name, Device: device}, nil
+	svc, err := profile.ParseServices(f.Services)
+	if err != nil {
+		return accountRequest{}, err
+	}
+	return accountRequest{Addr: a.Addr, Proto: a.Proto, Name: a.Name, Device: device, Services: svc}, nil
 }
 
 // query is the canonical query string for r, used in links between pages:
-// the type only when one was chosen, the device only when named.
-func (r accountRequest) query() string {
+// the type only when one was chosen, the device and services only when
+// named.
+func (r accountRequest) query() string { return r.values().Encode() }
+
+// values are r's query parameters, as query encodes them.
+func (r accountRequest) values() url.Values {
 	v := url.Values{}
 	v.Set("email", r.Addr.String())
 	if r.Proto != profile.Auto {
@@ -131,11 +148,20 @@ func (r accountRequest) query() string {
 	if r.Device != "" {
 		v.Set("device", r.Device)
 	}
-	return v.Encode()
+	if r.Services != 0 {
+		v.Set("services", r.Services.String())
+	}
+	return v
 }
 
 // with is r asking for kind k, on the device dev names ("" for none).
 func (r accountRequest) with(k profile.Protocol, dev string) accountRequest {
 	r.Proto, r.Device = k, dev
+	return r
+}
+
+// withServices is r asking for the services svc.
+func (r accountRequest) withServices(svc profile.Services) accountRequest {
+	r.Services = svc
 	return r
 }

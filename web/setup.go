@@ -71,6 +71,10 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		return nil, errors.New("settings without a host")
 	}
 	chosen := req.with(o.Kind, req.Device)
+	var services *servicesView
+	if chosen.Services, services, err = servicesChoice(req, o.Kind, found); err != nil {
+		return nil, err
+	}
 	q := setupQuery(req, lang)
 	pageURL := site.AbsoluteURL(c, "/setup", q)
 	v := &setupView{
@@ -90,6 +94,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		PageURL:     pageURL,
 		SafariURL:   template.URL("x-safari-" + pageURL), //nolint:gosec // built here from the escaped query
 		QRURL:       "/setup/qr.svg?" + setupQuery(req.with(req.Proto, ""), lang).Encode(),
+		Services:    services.withHidden(chosen),
 	}
 	if o.Kind != profile.Exchange { // an Exchange account takes the name from the server
 		v.Name = req.Name
@@ -110,7 +115,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 	v.setChoices(req, offers, lang)
 	v.setHand(o, dev, offers)
 	if dev.Kind == deviceMac {
-		v.setIPad(kinds, req)
+		v.setIPad(kinds, req.withServices(chosen.Services))
 	}
 	if dev.Kind == deviceOther {
 		v.setManual(offers)

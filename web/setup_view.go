@@ -88,6 +88,9 @@ type setupView struct {
 	Manual []serverView
 	// FromLink is set on a helpdesk link's page.
 	FromLink bool
+	// Services, when set, offers calendars and contacts beside the mail
+	// account (setup_services.go).
+	Services *servicesView
 }
 
 // ipadView is the iPhone and iPad profile on a Mac's page.
@@ -185,6 +188,9 @@ func (v *setupView) setIPad(kinds *kindLookup, req accountRequest) {
 	o, err := kinds.choose(req.Proto, device{Kind: deviceIOS})
 	if err != nil {
 		return
+	}
+	if o.Found.Offer(req.Services, o.Kind) != nil {
+		req.Services = 0 // the iPad's kind has no calendars here: mail only
 	}
 	v.IPad = &ipadView{
 		DownloadURL: "/profile?" + req.with(o.Kind, deviceParamIOS).query(),

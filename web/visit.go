@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/store"
 	"github.com/mailprofile/mailprofile/web/helpdesk"
 	"github.com/mailprofile/mailprofile/web/internal/site"
@@ -62,7 +63,10 @@ func (s *Server) activeLink(c echo.Context) (store.Link, accountRequest, error) 
 	}
 	// The link holds the account; the visitor may name the device, as on
 	// the public pages (an iPad that sends a Mac's User-Agent does).
-	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name, Device: c.QueryParam("device")})
+	req, err := parseAccountRequest(formValues{Email: l.Email, Type: l.Type, Name: l.Name, Device: c.QueryParam("device"), Services: l.Services})
+	if err == nil && req.Services == 0 {
+		req.Services = profile.ServiceMail // a link made before calendars and contacts: mail only, never the page's default
+	}
 	return l, req, err
 }
 
@@ -101,6 +105,10 @@ func (v *setupView) forLink(c echo.Context, token, lang string) {
 		v.IPad.DownloadURL = base + "/profile?device=" + deviceParamIOS
 	}
 	v.Choices = nil // the link is for its one kind of account
+	// and for the services the helpdesk chose: listed, not offered.
+	if sv := v.Services; sv != nil {
+		sv.Choose, sv.Calendar, sv.Contacts = false, sv.CalendarOn, sv.ContactsOn
+	}
 	v.QRURL = base + "/qr.svg"
 	if len(q) > 0 {
 		v.QRURL += "?" + q.Encode()

@@ -50,12 +50,13 @@ type Config struct {
 	ProfileCache    int
 
 	// generate
-	Email  string
-	Type   string
-	Device string
-	Name   string
-	Lang   string
-	Output string
+	Email    string
+	Type     string
+	Device   string
+	Name     string
+	Lang     string
+	Output   string
+	Services string
 
 	// inspect, lookup and dns
 	CAFile string
@@ -288,6 +289,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.String(&cfg.Device, "device", "ios", "device the profile is for: ios (iPhone, iPad) or macos")
 		e.String(&cfg.Name, "name", "", "sender's display name")
 		e.String(&cfg.Lang, "lang", "en", "language of the texts the device shows: en, de or fr")
+		e.String(&cfg.Services, "services", "", "what the profile sets up: mail, calendar and contacts, comma-separated (default: mail); calendars and contacts where the provider offers them")
 		e.String(&cfg.Output, "o", "", "output file (default: standard output)")
 	case "inspect":
 		e.String(&cfg.CAFile, "ca", "", "PEM file of trusted roots to check the signer chain against")

@@ -11,7 +11,8 @@ import (
 
 // generate writes one profile to -o or standard output: of the kind
 // --type names, or without one of the provider's preferred kind for
-// --device, as /profile would. It uses the same data folder as serve, so
+// --device, as /profile would, with the calendars and contacts --services
+// asks for. It uses the same data folder as serve, so
 // its profiles carry the same identifiers and signature as the downloads.
 func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if len(args) > 0 {
@@ -29,6 +30,10 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("--name: %s", userText(err))
 	}
+	services, err := profile.ParseServices(cfg.Services)
+	if err != nil {
+		return fmt.Errorf("--services: %s", userText(err))
+	}
 	a, err := newApp(cfg, newLogger(cfg, e.stderr), time.Now())
 	if err != nil {
 		return err
@@ -37,11 +42,16 @@ func generate(ctx context.Context, cfg *Config, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := found.Offer(services, kind); err != nil {
+		return fmt.Errorf("--services: %w", err)
+	}
 	opts, err := web.ProfileOptions(cfg.Lang, a.options)
 	if err != nil {
 		return fmt.Errorf("--lang: %w", err)
 	}
-	doc, err := profile.Build(found.Account(addr, kind, name), opts)
+	acct := found.Account(addr, kind, name)
+	acct.Services = services
+	doc, err := profile.Build(acct, opts)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,12 @@ type lookupResult struct {
 	Origin   provider.Origin `json:"origin"`
 	Incoming *profile.Server `json:"incoming,omitempty"`
 	Outgoing *profile.Server `json:"outgoing,omitempty"`
-	Notes    []string        `json:"notes,omitempty"`
-	Error    string          `json:"error,omitempty"`
+	// Calendar and Contacts are the CalDAV and CardDAV servers that
+	// generate --services and services= add beside a mail account.
+	Calendar *profile.DAVServer `json:"calendar,omitempty"`
+	Contacts *profile.DAVServer `json:"contacts,omitempty"`
+	Notes    []string           `json:"notes,omitempty"`
+	Error    string             `json:"error,omitempty"`
 }
 
 // lookup prints the settings found for an address, for IMAP, POP,
@@ -72,6 +76,12 @@ func lookup(ctx context.Context, cfg *Config, args []string, e env) error {
 			}
 			if s.Outgoing.Host != "" {
 				r.Outgoing = &s.Outgoing
+			}
+			if s.Calendar.Host != "" {
+				r.Calendar = &s.Calendar
+			}
+			if s.Contacts.Host != "" {
+				r.Contacts = &s.Contacts
 			}
 			if prefer == nil && s.Provider != nil {
 				prefer = s.Provider.Kinds(addr)
@@ -135,6 +145,14 @@ func printLookup(w io.Writer, addr profile.Address, results []lookupResult, res 
 		default:
 			fmt.Fprintf(w, "  incoming  %s\n", describeServer(*r.Incoming))
 			fmt.Fprintf(w, "  outgoing  %s\n", describeServer(*r.Outgoing))
+		}
+		for _, d := range []struct {
+			label string
+			srv   *profile.DAVServer
+		}{{"calendar", r.Calendar}, {"contacts", r.Contacts}} {
+			if d.srv != nil {
+				fmt.Fprintf(w, "  %-8s  %s, username %s (--services %s)\n", d.label, d.srv.PrincipalURL, d.srv.Username, d.label)
+			}
 		}
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "  note      %s\n", n)

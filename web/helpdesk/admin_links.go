@@ -27,12 +27,16 @@ type linkForm struct {
 	Days      string
 	Downloads string
 	Lang      string // the customer's language, for the message
+	// Services are the form's services fields joined with commas; empty
+	// is mail only.
+	Services string
 }
 
 // display is f fit to show again in a page, which declares UTF-8.
 func (f linkForm) display() linkForm {
 	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-	return linkForm{Email: fix(f.Email), Name: fix(f.Name), Type: fix(f.Type), Days: fix(f.Days), Downloads: fix(f.Downloads), Lang: f.Lang}
+	return linkForm{Email: fix(f.Email), Name: fix(f.Name), Type: fix(f.Type), Days: fix(f.Days), Downloads: fix(f.Downloads), Lang: f.Lang,
+		Services: fix(f.Services)}
 }
 
 // linkRequest is a validated new-link form.
@@ -40,6 +44,7 @@ type linkRequest struct {
 	site.Account
 	Lifetime  time.Duration
 	Downloads int
+	Services  profile.Services
 }
 
 // parseLinkForm validates the form; errors are *profile.InputError.
@@ -56,7 +61,11 @@ func parseLinkForm(f linkForm) (linkRequest, error) {
 	if err != nil {
 		return linkRequest{}, err
 	}
-	return linkRequest{Account: req, Lifetime: time.Duration(days) * 24 * time.Hour, Downloads: downloads}, nil
+	svc, err := profile.ParseServices(f.Services)
+	if err != nil {
+		return linkRequest{}, err
+	}
+	return linkRequest{Account: req, Lifetime: time.Duration(days) * 24 * time.Hour, Downloads: downloads, Services: svc}, nil
 }
 
 func boundedInt(s string, def, lo, hi int, field, msg string) (int, error) {
@@ -164,7 +173,8 @@ func trimLen(s string, n int) string {
 // link's page, so that a reload makes no second link.
 func (s *Desk) CreateLink(c echo.Context) error {
 	form := linkForm{Email: postField(c, "email"), Name: postField(c, "name"), Type: postField(c, "type"),
-		Days: postField(c, "days"), Downloads: postField(c, "downloads"), Lang: customerLang(postField(c, "customer_lang"), s.language(c))}
+		Days: postField(c, "days"), Downloads: postField(c, "downloads"), Lang: customerLang(postField(c, "customer_lang"), s.language(c)),
+		Services: strings.Join(c.Request().PostForm["services"], ",")}
 	req, err := s.checkLinkForm(c, form)
 	if err != nil {
 		pe := site.Classify(err)
@@ -181,7 +191,7 @@ func (s *Desk) CreateLink(c echo.Context) error {
 	now := s.now()
 	l, err := db(c).CreateLink(c.Request().Context(), store.Link{
 		TokenHash: hash, Email: req.Addr.String(), Name: req.Name, Type: string(req.Proto), CreatedBy: a.Name,
-		CreatedAt: now, ExpiresAt: now.Add(req.Lifetime), MaxDownloads: req.Downloads,
+		CreatedAt: now, ExpiresAt: now.Add(req.Lifetime), MaxDownloads: req.Downloads, Services: req.Services.String(),
 	})
 	if err != nil {
 		return err
@@ -232,6 +242,17 @@ func (s *Desk) checkLinkForm(c echo.Context, form linkForm) (linkRequest, error)
 		return req, err
 	}
 	req.Proto = kind
+	if req.Services != 0 && s.finder != nil {
+		// A link for calendars the provider does not offer would fail
+		// in the customer's hands: refuse it now.
+		found, err := s.finder.Find(c.Request().Context(), req.Addr, kind)
+		if err != nil {
+			return req, err
+		}
+		if err := found.Offer(req.Services, kind); err != nil {
+			return req, err
+		}
+	}
 	return req, nil
 }
 

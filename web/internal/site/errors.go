@@ -64,6 +64,8 @@ func Classify(err error) PublicError {
 		errors.Is(err, provider.ErrNoProtocol),
 		errors.Is(err, provider.ErrNoSecureServer):
 		return PublicError{Status: http.StatusUnprocessableEntity, Message: UserMessage(err), Field: "email"}
+	case errors.Is(err, provider.ErrNoService):
+		return PublicError{Status: http.StatusUnprocessableEntity, Message: UserMessage(err), Field: "services"}
 	case errors.As(err, &busyErr):
 		return BusyError(busyErr)
 	case errors.Is(err, store.ErrGone):
