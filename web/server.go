@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"html/template"
@@ -79,6 +80,9 @@ type Config struct {
 	// served: autoconfig, Autodiscover, PACC. Nil turns those routes off.
 	// It is never the discovering Finder.
 	Catalog Catalog
+	// Roots are the CAs devices trust, to tell at start whether they show
+	// the signed profiles as "Verified"; nil is the system's pool.
+	Roots *x509.CertPool
 	// Clock tells the time for everything with a date: links and their
 	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
@@ -137,6 +141,8 @@ type Server struct {
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
+	// verified says devices show the signed profiles as "Verified".
+	verified bool
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -176,6 +182,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.verified = signerVerified(s.signer, cfg.Roots, s.now(), s.log)
 	s.trust = site.Trust{Proxies: cfg.Helpdesk.TrustedProxies}
 	if s.service == "" {
 		s.service = "Mail setup"

@@ -43,7 +43,7 @@ func (s *Server) showSetup(c echo.Context) error {
 // cannot install it, the device's own way to add the account.
 func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*setupView, error) {
 	ctx := c.Request().Context()
-	dev := requestDevice(c.Request().UserAgent(), req.Device)
+	dev := visitorDevice(c, req.Device)
 	kinds := s.kinds(ctx, req.Addr)
 	status := http.StatusOK
 	o, err := kinds.choose(req.Proto, dev)
@@ -99,6 +99,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		v.Incoming = newServerView("Exchange", found.Incoming)
 	}
 	v.setOrigin(s, found)
+	v.setDevice(s, o.Kind, found)
 	offers, _, err := kinds.offers()
 	if err != nil {
 		return nil, err

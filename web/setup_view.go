@@ -88,6 +88,8 @@ type setupView struct {
 	Manual []serverView
 	// FromLink is set on a helpdesk link's page.
 	FromLink bool
+
+	deviceView
 }
 
 // ipadView is the iPhone and iPad profile on a Mac's page.
@@ -217,7 +219,7 @@ func (v *setupView) setManual(offers []offer) {
 func (v *setupView) Tables() []serverView {
 	switch {
 	case v.Device.Kind == deviceOther:
-		return v.Manual
+		return v.manualTables()
 	case v.Kind == string(profile.Exchange):
 		return []serverView{v.Incoming}
 	case v.Kind == string(profile.Google):

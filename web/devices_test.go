@@ -1,0 +1,154 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailprofile/mailprofile/internal/timetest"
+	"github.com/mailprofile/mailprofile/signing"
+)
+
+func TestWithPlatformVersion(t *testing.T) {
+	mac := device{Kind: deviceMac}
+	tests := []struct {
+		name string
+		dev  device
+		hint string
+		want int
+	}{
+		{name: "Sequoia", dev: mac, hint: `"15.1.0"`, want: 15},
+		{name: "Ventura", dev: mac, hint: `"13.6.9"`, want: 13},
+		{name: "Tahoe", dev: mac, hint: `"26.1.0"`, want: 26},
+		{name: "Catalina", dev: mac, hint: `"10.15.7"`, want: 10},
+		{name: "no hint", dev: mac, hint: "", want: 0},
+		{name: "not quoted", dev: mac, hint: `15.1.0`, want: 0},
+		{name: "garbage", dev: mac, hint: `"x.1"`, want: 0},
+		{name: "too small", dev: mac, hint: `"0.1"`, want: 0},
+		{name: "User-Agent wins", dev: device{Kind: deviceMac, MacOS: 12}, hint: `"15.0.0"`, want: 12},
+		{name: "not a Mac", dev: device{Kind: deviceOther}, hint: `"15.0.0"`, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.dev.withPlatformVersion(tt.hint).MacOS; got != tt.want {
+				t.Errorf("withPlatformVersion(%q).MacOS = %d, want %d", tt.hint, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestClientHintRequest: a Mac is asked for its macOS version, at once
+// (Critical-CH) so that the first page is already right; other devices
+// are not, so that no Chromium retries their request for nothing.
+func TestClientHintRequest(t *testing.T) {
+	s := newTestServer(t, nil)
+	tests := []struct {
+		name, ua, hint string
+		ask            bool
+		want, absent   string
+	}{
+		{name: "Mac Chrome, first request", ua: uaMacChrome, ask: true, want: "General &gt; Device Management", absent: ""},
+		{name: "Mac Chrome 13 with the hint", ua: uaMacChrome, hint: `"13.6.0"`, ask: true, want: "Privacy &amp; Security &gt; Profiles", absent: "<strong>General &gt; Device Management</strong>"},
+		{name: "Mac Chrome 15 with the hint", ua: uaMacChrome, hint: `"15.1.0"`, ask: true, want: "General &gt; Device Management", absent: `id="mac-version"`},
+		{name: "iPhone", ua: uaIPhoneIOS18, ask: false, want: "Profile Downloaded"},
+		{name: "Android", ua: uaAndroid, ask: false, want: `data-device="other"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := []string{"User-Agent", tt.ua}
+			if tt.hint != "" {
+				h = append(h, hintPlatformVersion, tt.hint)
+			}
+			rec := s.get(t, "/setup?email=someone%40btinternet.com&type=imap", h...)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status = %d", rec.Code)
+			}
+			if got := strings.Join(rec.Header().Values("Vary"), ", "); !strings.Contains(got, hintPlatformVersion) {
+				t.Errorf("Vary = %q, want it to name %s", got, hintPlatformVersion)
+			}
+			for _, name := range []string{"Accept-CH", "Critical-CH"} {
+				if got, want := rec.Header().Get(name), map[bool]string{true: hintPlatformVersion}[tt.ask]; got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+			body := rec.Body.String()
+			mustContain(t, "page", body, tt.want)
+			if tt.absent != "" && strings.Contains(body, tt.absent) {
+				t.Errorf("page has %q", tt.absent)
+			}
+		})
+	}
+}
+
+func TestSignerVerified(t *testing.T) {
+	chain, trusted := trustedSigner(t)
+	certPEM, keyPEM, err := signing.NewSelfSigned("test signing", "Example ISP", timetest.Fixed(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := signing.Load(certPEM, keyPEM, timetest.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		signer Signer
+		roots  *x509.CertPool
+		at     time.Time
+		want   bool
+	}{
+		{name: "CA in the roots", signer: chain, roots: trusted, at: timetest.Fixed(), want: true},
+		{name: "CA not in the roots", signer: chain, roots: x509.NewCertPool(), at: timetest.Fixed(), want: false},
+		{name: "expired", signer: chain, roots: trusted, at: timetest.Fixed().Add(72 * time.Hour), want: false},
+		{name: "self-signed", signer: self, roots: trusted, at: timetest.Fixed(), want: false},
+		{name: "unsigned", signer: nil, roots: trusted, at: timetest.Fixed(), want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := signerVerified(tt.signer, tt.roots, tt.at, slog.New(slog.DiscardHandler)); got != tt.want {
+				t.Errorf("signerVerified() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAppleWording: the texts say what Apple's screens and Mail do, in
+// every language: the real place of profiles on a Mac, and POP as Apple
+// Mail does it (a copy stays on the server; a Mac removes it after a week).
+func TestAppleWording(t *testing.T) {
+	s := newTestServer(t, nil)
+	tests := []struct {
+		lang       string
+		again, pop []string
+		notPop     string
+	}{
+		{"en", []string{"System Settings > General > Device Management", "Privacy & Security > Profiles"}, []string{"leaves a copy on the server", "a week"}, "downloaded to this one device and removed from the server"},
+		{"de", []string{"Systemeinstellungen > Allgemein > Geräteverwaltung", "Datenschutz & Sicherheit > Profile"}, []string{"lässt eine Kopie auf dem Server", "eine Woche"}, "vom Server gelöscht."},
+		{"fr", []string{"Réglages Système > Général > Gestion de l’appareil", "Confidentialité et sécurité > Profils"}, []string{"en laisse une copie sur le serveur", "une semaine"}, "et supprimés du serveur"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			m := s.messages[tt.lang]
+			mustContain(t, "again.certificate", m["again.certificate"], tt.again...)
+			body := s.get(t, "/?lang="+tt.lang).Body.String()
+			mustContain(t, "form", body, tt.pop...)
+			if strings.Contains(body, tt.notPop) {
+				t.Errorf("form says %q", tt.notPop)
+			}
+		})
+	}
+}
+
+// trustedSigner is a signer with a CA chain, and a pool of roots that
+// trusts it: a device shows what it signs as "Verified".
+func trustedSigner(t testing.TB) (Signer, *x509.CertPool) {
+	t.Helper()
+	s, root := newChainSignerRoot(t, "ecdsa")
+	pool := x509.NewCertPool()
+	pool.AddCert(root)
+	return s, pool
+}
