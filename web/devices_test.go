@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -151,4 +152,42 @@ func trustedSigner(t testing.TB) (Signer, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(root)
 	return s, pool
+}
+
+// swapSigner stands for cmd's signer that a SIGHUP reloads: the same
+// value, a new leaf.
+type swapSigner struct{ atomic.Pointer[signing.Signer] }
+
+func (s *swapSigner) Sign(b []byte) ([]byte, error) { return s.Load().Sign(b) }
+func (s *swapSigner) Fingerprint() string           { return s.Load().Fingerprint() }
+func (s *swapSigner) VerifyChain(roots *x509.CertPool, now time.Time) error {
+	return s.Load().VerifyChain(roots, now)
+}
+
+// TestSignerReloadedVerified: a reloaded certificate from a trusted CA
+// turns the page's wording to "Verified" without a restart, and back.
+func TestSignerReloadedVerified(t *testing.T) {
+	chain, trusted := trustedSigner(t)
+	self := newSigner(t)
+	swap := &swapSigner{}
+	swap.Store(self)
+	s := newTestServer(t, func(c *Config) { c.Signer, c.Roots = swap, trusted })
+	page := func() string {
+		t.Helper()
+		return s.get(t, "/setup?email=someone%40btinternet.com&type=imap", "User-Agent", uaIPhoneIOS18).Body.String()
+	}
+	for _, step := range []struct {
+		name     string
+		signer   *signing.Signer
+		verified bool
+	}{
+		{name: "self-signed at start", signer: self, verified: false},
+		{name: "reloaded with a CA's", signer: chain.(*signing.Signer), verified: true},
+		{name: "reloaded with the self-signed again", signer: self, verified: false},
+	} {
+		swap.Store(step.signer)
+		if got := !strings.Contains(page(), "Not Verified"); got != step.verified {
+			t.Errorf("%s: page verified = %v, want %v", step.name, got, step.verified)
+		}
+	}
 }

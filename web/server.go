@@ -141,8 +141,8 @@ type Server struct {
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
-	// verified says devices show the signed profiles as "Verified".
-	verified bool
+	// signerTrust says whether devices show the signed profiles as "Verified".
+	signerTrust *signerTrust
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -182,7 +182,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.verified = signerVerified(s.signer, cfg.Roots, s.now(), s.log)
+	s.signerTrust = newSignerTrust(s.signer, cfg.Roots, s.now(), s.log)
 	s.trust = site.Trust{Proxies: cfg.Helpdesk.TrustedProxies}
 	if s.service == "" {
 		s.service = "Mail setup"

@@ -39,8 +39,8 @@ func (v *setupView) WarningLabel() string {
 // setDevice fills the deviceView of v, whose kind is kind and settings
 // found, and names the signature text for a signer devices do not trust.
 func (v *setupView) setDevice(s *Server, kind profile.Protocol, found provider.Settings) {
-	v.Verified = v.Signed && s.verified
-	if v.Signed && !s.verified {
+	v.Verified = v.Signed && s.signerTrust.Verified(s.now())
+	if v.Signed && !v.Verified {
 		switch v.SignatureKey {
 		case "sign.catalog":
 			v.SignatureKey = "dev.sign_catalog_unverified"
