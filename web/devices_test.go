@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"crypto/x509"
 	"log/slog"
 	"net/http"
@@ -87,14 +86,7 @@ func TestClientHintRequest(t *testing.T) {
 
 func TestSignerVerified(t *testing.T) {
 	chain, trusted := trustedSigner(t)
-	certPEM, keyPEM, err := signing.NewSelfSigned("test signing", "Example ISP", timetest.Fixed(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	self, err := signing.Load(certPEM, keyPEM, timetest.Fixed())
-	if err != nil {
-		t.Fatal(err)
-	}
+	self := newSigner(t)
 	tests := []struct {
 		name   string
 		signer Signer
