@@ -183,3 +183,28 @@ func TestSignerReloadedVerified(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherDeviceAppPassword: on Android, Gmail's default kind signs in on
+// Google's page, but the settings shown to enter by hand are IMAP's,
+// which take only an app password: the page says so.
+func TestOtherDeviceAppPassword(t *testing.T) {
+	s := newTestServer(t, nil)
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{name: "Gmail, Google by default", query: "email=someone%40gmail.com", want: []string{`id="app-password"`, `href="https://myaccount.google.com/apppasswords"`,
+			"Enter it in your mail app as the password", "The app password, not your usual password", `data-kind="IMAP"`}},
+		{name: "Gmail, IMAP", query: "email=someone%40gmail.com&type=imap", want: []string{`id="app-password"`, "The app password, not your usual password"}},
+		{name: "BT, no app password", query: "email=someone%40btinternet.com", want: []string{"Your mail password"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := s.get(t, "/setup?"+tt.query, "User-Agent", uaAndroid).Body.String()
+			mustContain(t, "page", body, tt.want...)
+			if strings.Contains(body, "before you download the profile") {
+				t.Error("Android's page speaks of installing the profile before the app password")
+			}
+		})
+	}
+}

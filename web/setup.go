@@ -99,7 +99,6 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		v.Incoming = newServerView("Exchange", found.Incoming)
 	}
 	v.setOrigin(s, found)
-	v.setDevice(s, o.Kind, found)
 	offers, _, err := kinds.offers()
 	if err != nil {
 		return nil, err
@@ -112,6 +111,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 	if dev.Kind == deviceOther {
 		v.setManual(offers)
 	}
+	v.setDevice(s, o.Kind, found)
 	return v, nil
 }
 

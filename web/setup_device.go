@@ -48,13 +48,17 @@ func (v *setupView) setDevice(s *Server, kind profile.Protocol, found provider.S
 			v.SignatureKey = "dev.sign_discovered_unverified"
 		}
 	}
-	if (kind != profile.IMAP && kind != profile.POP) || !found.Provider.AppPassword() {
+	mail := kind == profile.IMAP || kind == profile.POP
+	// A device that installs no profile shows the provider's mail
+	// settings whatever the kind (manualTables): they take the app
+	// password too.
+	if !(mail || v.Device.Kind == deviceOther && len(v.Manual) > 0) || !found.Provider.AppPassword() {
 		return
 	}
 	v.AppPassword = true
 	v.AppURL = found.Provider.Enable.VisitURL
-	// The <enable> note comes first (provider.Settings).
-	if len(v.Notes) > 0 {
+	// A mail account's <enable> note comes first (provider.Settings).
+	if mail && len(v.Notes) > 0 {
 		v.AppNote, v.Notes = v.Notes[0], v.Notes[1:]
 	}
 }
