@@ -102,8 +102,8 @@ func TestBrowserAccounts(t *testing.T) {
 					chromedp.WaitNotVisible(chromedp.CSS("#steps-ipad")),
 				)
 				if tt.macKind == "" {
-					mustContain(t, "Mac steps", text(t, b, ctx, "#steps"), "System Settings > Internet Accounts > Add Account…",
-						"System Preferences > Internet Accounts", "Choose "+tt.option+".", "Sign In")
+					mustContain(t, "Mac steps", text(t, b, ctx, "#steps"), "System Settings from the Apple menu, click Internet Accounts, then Add Account…",
+						"Another version of macOS?", "Choose "+tt.option+".", "Sign In")
 					if n := run(t, b, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#download, .error").length`)); n != 0 {
 						t.Errorf("a Mac's steps page has %d downloads or errors", n)
 					}

@@ -33,8 +33,8 @@ func TestSetupAccounts(t *testing.T) {
 		}},
 		{name: "Outlook.com on a Mac", query: "email=someone%40outlook.com", ua: uaMacSafari, status: 200, want: []string{
 			"<h1>Add your account in System Settings</h1>", "works on iPhone and iPad only", `data-mac-steps data-hand`,
-			"macOS 13 Ventura and later: <strong>System Settings &gt; Internet Accounts &gt; Add Account…</strong>",
-			"macOS 12 Monterey and earlier: <strong>System Preferences &gt; Internet Accounts</strong>",
+			"Open <strong>System Settings</strong> from the Apple menu, click <strong>Internet Accounts</strong>, then <strong>Add Account…</strong>.",
+			`<details id="mac-version-hand">`, "macOS 12 Monterey and earlier: <strong>System Preferences &gt; Internet Accounts</strong>",
 			"Choose <strong>Microsoft Exchange</strong>.", "sign in on Outlook.com’s own page",
 			`id="download-ipad" href="/profile?device=ios&amp;email=someone%40outlook.com&amp;type=exchange"`,
 		}, not: []string{`id="download"`, `class="error"`, `id="signature"`, `<table class="settings"`}},
@@ -58,8 +58,8 @@ func TestSetupAccounts(t *testing.T) {
 		}, not: []string{`id="download"`}},
 		{name: "Outlook.com on Windows", query: "email=someone%40outlook.com", ua: uaWindowsChrome, status: 200, want: []string{
 			`id="qr"`, `id="manual-signin"`, "Outlook.com takes only its own sign-in from other mail apps",
-			`id="download">`, "Choose <strong>Microsoft Exchange</strong>.",
-		}},
+			`id="download">`,
+		}, not: []string{`id="again-heading"`, `id="signature"`}},
 		{name: "the device parameter", query: "email=someone%40outlook.com&device=ios", ua: uaMacSafari, status: 200, want: []string{
 			`data-device="ios"`, `id="download" href="/profile?device=ios&amp;email=someone%40outlook.com&amp;type=exchange"`,
 		}},
@@ -96,7 +96,7 @@ func TestSetupAccountsInGerman(t *testing.T) {
 		t.Fatalf("status %d", rec.Code)
 	}
 	mustContain(t, "German steps", rec.Body.String(), "Konto in den Systemeinstellungen hinzufügen",
-		"Wählen Sie <strong>Microsoft Exchange</strong>.", "<strong>Systemeinstellungen &gt; Internetaccounts &gt; Account hinzufügen …</strong>")
+		"Wählen Sie <strong>Microsoft Exchange</strong>.", "<strong>Internetaccounts</strong> und dann auf <strong>Account hinzufügen …</strong>")
 }
 
 func TestFormKinds(t *testing.T) {

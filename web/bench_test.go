@@ -106,6 +106,14 @@ func BenchmarkDownload(b *testing.B) {
 // intermediate are embedded in every signature.
 func newChainSigner(b testing.TB, alg string) *signing.Signer {
 	b.Helper()
+	s, _ := newChainSignerRoot(b, alg)
+	return s
+}
+
+// newChainSignerRoot is newChainSigner with the chain's root, for a pool
+// of roots that trusts the signer.
+func newChainSignerRoot(b testing.TB, alg string) (*signing.Signer, *x509.Certificate) {
+	b.Helper()
 	newKey := func() crypto.Signer {
 		var k crypto.Signer
 		var err error
@@ -160,7 +168,7 @@ func newChainSigner(b testing.TB, alg string) *signing.Signer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s.WithClock(timetest.Fixed)
+	return s.WithClock(timetest.Fixed), root
 }
 
 // BenchmarkBuildAndSign is the work of one uncached signed download

@@ -42,6 +42,8 @@ func newDiscoveryServer(t *testing.T, d Finder, signDiscovered bool) testServer 
 		c.Finder = d
 		c.ServiceName = "Example Mail"
 		c.SignDiscovered = signDiscovered
+		// A signer devices trust: these pages keep the plain wording.
+		c.Signer, c.Roots = trustedSigner(t)
 	})
 }
 

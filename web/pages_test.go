@@ -180,8 +180,8 @@ func TestSetupStepsByDevice(t *testing.T) {
 		{"Instagram", uaIPhoneInstagram, "ios-save-only", []string{"Instagram can only save the profile", `id="open-safari" href="x-safari-http://example.com/setup?`, `value="http://example.com/setup?email=someone%40btinternet.com&amp;type=imap"`, `data-copy="page-link"`}, []string{`id="download"`}},
 		{"iOS 16 in-app browser", strings.ReplaceAll(uaIPhoneInstagram, "17_5", "16_6"), "ios-save-only", []string{"copy this link"}, []string{`id="open-safari"`}},
 		{"Mac, version unknown", uaMacSafari, "mac", []string{"General &gt; Device Management", "Privacy &amp; Security &gt; Profiles", "System Preferences &gt; Profiles", `data-ipad-steps`}, nil},
-		{"Mac, macOS 14", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15", "mac", []string{"Privacy &amp; Security &gt; Profiles</strong> (at the bottom)."}, []string{"macOS 15 Sequoia and later"}},
-		{"Windows", uaWindowsChrome, "other", []string{`src="/setup/qr.svg?email=someone%40btinternet.com&amp;type=imap"`, `data-kind="POP3"`, "Secure password authentication (SPA)", ">Off<"}, nil},
+		{"Mac, macOS 14", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15", "mac", []string{"Click the notification", "Privacy &amp; Security &gt; Profiles</strong>", "(Profiles is at the bottom)"}, []string{"macOS 15 Sequoia and later", "<strong>General &gt; Device Management</strong>"}},
+		{"Windows", uaWindowsChrome, "other", []string{`src="/setup/qr.svg?email=someone%40btinternet.com&amp;type=imap"`, `data-kind="IMAP"`, "Secure password authentication (SPA)", ">Off<"}, []string{`data-kind="POP3"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"html/template"
@@ -86,6 +87,9 @@ type Config struct {
 	// in the background for at most the budget (looking.go).
 	DiscoveryBudget time.Duration
 	DiscoveryWait   time.Duration
+	// Roots are the CAs devices trust, to tell at start whether they show
+	// the signed profiles as "Verified"; nil is the system's pool.
+	Roots *x509.CertPool
 	// Clock tells the time for everything with a date: links and their
 	// expiry, sessions, sign-in throttles, audit events, the signing
 	// certificate's days left. Nil is time.Now; tests pass a fixed one.
@@ -154,6 +158,8 @@ type Server struct {
 
 	// signDiscovered signs settings found at run time too.
 	signDiscovered bool
+	// signerTrust says whether devices show the signed profiles as "Verified".
+	signerTrust *signerTrust
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -200,6 +206,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.signerTrust = newSignerTrust(s.signer, cfg.Roots, s.now(), s.log)
 	s.trust = site.Trust{Proxies: cfg.Helpdesk.TrustedProxies}
 	if s.service == "" {
 		s.service = "Mail setup"

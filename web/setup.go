@@ -46,7 +46,7 @@ func (s *Server) showSetupPage(c echo.Context) error {
 // cannot install it, the device's own way to add the account.
 func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*setupView, error) {
 	ctx := c.Request().Context()
-	dev := requestDevice(c.Request().UserAgent(), req.Device)
+	dev := visitorDevice(c, req.Device)
 	kinds := s.kinds(ctx, req.Addr)
 	status := http.StatusOK
 	o, err := kinds.choose(req.Proto, dev)
@@ -121,6 +121,7 @@ func (s *Server) setupView(c echo.Context, req accountRequest, lang string) (*se
 		v.setManual(offers)
 	}
 	v.downloadsIn(lang)
+	v.setDevice(s, o.Kind, found)
 	return v, nil
 }
 

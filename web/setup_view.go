@@ -91,6 +91,8 @@ type setupView struct {
 	// Services, when set, offers calendars and contacts beside the mail
 	// account (setup_services.go).
 	Services *servicesView
+
+	deviceView
 }
 
 // ipadView is the iPhone and iPad profile on a Mac's page.
@@ -223,7 +225,7 @@ func (v *setupView) setManual(offers []offer) {
 func (v *setupView) Tables() []serverView {
 	switch {
 	case v.Device.Kind == deviceOther:
-		return v.Manual
+		return v.manualTables()
 	case v.Kind == string(profile.Exchange):
 		return []serverView{v.Incoming}
 	case v.Kind == string(profile.Google):

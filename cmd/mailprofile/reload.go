@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -38,6 +39,12 @@ func (r *reloadingSigner) Sign(content []byte) ([]byte, error) {
 
 // Fingerprint is the SHA-256 of the current leaf certificate.
 func (r *reloadingSigner) Fingerprint() string { return r.current.Load().Fingerprint() }
+
+// VerifyChain checks the current chain against roots: the review page
+// tells visitors whether their device shows the profile as "Verified".
+func (r *reloadingSigner) VerifyChain(roots *x509.CertPool, now time.Time) error {
+	return r.current.Load().VerifyChain(roots, now)
+}
 
 // NotAfter is when the current leaf certificate expires.
 func (r *reloadingSigner) NotAfter() time.Time { return r.current.Load().NotAfter() }
