@@ -161,21 +161,30 @@ func (a Account) Validate() error {
 	return fmt.Errorf("account protocol %q is not imap, pop, exchange or google", a.Protocol)
 }
 
-// validate checks one server; name says which in the error.
-func (s Server) validate(name string) error {
-	if s.Host == "" {
+// validateEndpoint checks a server's host name, user name and port;
+// name says which server in the error. Discovery and operator files
+// supply these: text the plist cannot carry would come back from the
+// device changed.
+func validateEndpoint(name, host, username string, port int) error {
+	if host == "" {
 		return fmt.Errorf("%s server has no host name", name)
 	}
-	// Discovery and operator files supply these: text the plist cannot
-	// carry would come back from the device changed.
-	if err := checkText(s.Host, maxDomainLen); err != nil {
+	if err := checkText(host, maxDomainLen); err != nil {
 		return fmt.Errorf("%s server host name %w", name, err)
 	}
-	if err := checkText(s.Username, maxInputLen); err != nil {
+	if err := checkText(username, maxInputLen); err != nil {
 		return fmt.Errorf("%s server user name %w", name, err)
 	}
-	if s.Port < 1 || s.Port > 65535 {
-		return fmt.Errorf("%s server port %d out of range", name, s.Port)
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("%s server port %d out of range", name, port)
+	}
+	return nil
+}
+
+// validate checks one server; name says which in the error.
+func (s Server) validate(name string) error {
+	if err := validateEndpoint(name, s.Host, s.Username, s.Port); err != nil {
+		return err
 	}
 	switch s.Auth {
 	case AuthNone, AuthPassword, AuthCRAMMD5, AuthNTLM, AuthHTTPMD5:

@@ -25,17 +25,8 @@ const maxURLLen = 2048
 
 // validate checks one DAV server; name says which in the error.
 func (s DAVServer) validate(name string) error {
-	if s.Host == "" {
-		return fmt.Errorf("%s server has no host name", name)
-	}
-	if err := checkText(s.Host, maxDomainLen); err != nil {
-		return fmt.Errorf("%s server host name %w", name, err)
-	}
-	if err := checkText(s.Username, maxInputLen); err != nil {
-		return fmt.Errorf("%s server user name %w", name, err)
-	}
-	if s.Port < 1 || s.Port > 65535 {
-		return fmt.Errorf("%s server port %d out of range", name, s.Port)
+	if err := validateEndpoint(name, s.Host, s.Username, s.Port); err != nil {
+		return err
 	}
 	if s.PrincipalURL == "" {
 		return nil
