@@ -85,3 +85,6 @@ func (t Texts) fields() []struct{ name, v string } {
 		{"word for calendars", t.WordCalendars}, {"word for contacts", t.WordContacts}, {"word and", t.WordAnd},
 	}
 }
+
+// DefaultTexts are the English texts, every one set.
+func DefaultTexts() Texts { return Texts{}.withDefaults() }

@@ -19,7 +19,7 @@ func TestNotesLanguage(t *testing.T) {
 			"Gmail nimmt bei diesem Profil nur ein App-Passwort an: Aktivieren Sie die Bestätigung in zwei Schritten"},
 		{"/setup?email=someone%40gmail.com&type=imap", []string{"Accept-Language", "fr"},
 			"Gmail n’accepte qu’un mot de passe d’application avec ce profil"},
-		{"/setup?email=someone%40gmail.com&type=imap&lang=de", nil, "Mehr dazu: https://myaccount.google.com/apppasswords"},
+		{"/setup?email=someone%40gmail.com&type=imap&lang=de", nil, `Mehr dazu: <a class="url" href="https://myaccount.google.com/apppasswords">`},
 		{"/setup?email=someone%40yandex.ru&type=imap&lang=fr", nil, "Activez l’accès IMAP dans Yandex Mail"},
 		{"/setup?email=someone%40gmail.com&type=imap&lang=en", nil,
 			"Gmail accepts only an app password from this profile"},

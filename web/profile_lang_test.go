@@ -136,11 +136,7 @@ func TestProfileTextsEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := profile.Texts{
-		DisplayName: profile.DefaultDisplayName, Description: profile.DefaultDescription,
-		SignInDescription: profile.DefaultSignInDescription, MailPayloadName: profile.DefaultMailPayloadName,
-		GooglePayloadName: profile.DefaultGooglePayloadName, AccountDescription: profile.DefaultAccountDescription,
-	}
+	want := profile.DefaultTexts()
 	if got := byLang["en"].Texts; got != want {
 		t.Errorf("English profile texts = %+v, want profile's defaults %+v", got, want)
 	}
