@@ -35,6 +35,7 @@ type Config struct {
 	ProfileDesc      string
 	ProfileSignIn    string
 	LogFormat        string
+	LogFlush         time.Duration
 	LogLevel         string
 
 	// serve
@@ -262,6 +263,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Float(&cfg.RateLimit, "rate-limit", 5, "requests per second allowed per client address on public endpoints (0: no limit)")
 		e.Int(&cfg.RateBurst, "rate-burst", 30, "burst of requests allowed per client address")
 		e.Duration(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+		e.Duration(&cfg.LogFlush, "log-flush", logFlushEvery, "how long log lines may wait to be written together; warnings and errors are written at once (0: every line at once)")
 		e.Int(&cfg.DiscoveryConcurrency, "discovery-concurrency", discover.DefaultMaxLookups, "lookups of new domains in flight at once; beyond it they are refused at once (503, Retry-After)")
 		e.Int(&cfg.DiscoveryPerClient, "discovery-per-client", discover.DefaultClientLookups, "new domains one client address may look up per minute, in bursts as large; beyond it 429 (0: no per-client budget)")
 		e.Int(&cfg.ProfileCache, "profile-cache", web.DefaultProfileCacheSize, "finished profiles kept in memory, so a repeat download costs no signature; each costs at most 4 KiB of profile bytes (0: off)")
@@ -351,6 +353,9 @@ func (c *Config) Validate(cmd string) error {
 	if cmd != "inspect" {
 		if c.DataDir == "" {
 			bad("data-dir", "must not be empty")
+		}
+		if c.LogFlush < 0 || c.LogFlush > time.Minute {
+			bad("log-flush", "%s: want 0 to 1m", c.LogFlush)
 		}
 		if c.LogFormat != "text" && c.LogFormat != "json" {
 			bad("log-format", "%q: want text or json", c.LogFormat)

@@ -25,6 +25,11 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	}
 	log := newLogger(cfg, e.stderr)
+	if cfg.LogFlush > 0 {
+		lw := newLogWriter(e.stderr, cfg.LogFlush)
+		defer lw.Close()
+		log = newBufferedLogger(cfg, lw)
+	}
 	hashSlots, hashing := setMemoryLimit(cfg, e, log, runtime.GOMAXPROCS(0))
 	a, err := newApp(cfg, log, time.Now())
 	if err != nil {
@@ -118,6 +123,9 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", scheme+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
+	if f, ok := log.Handler().(flushingHandler); ok {
+		f.lw.Flush() // whoever started the server waits for this line
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

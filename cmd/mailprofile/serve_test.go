@@ -79,7 +79,7 @@ var listenRE = regexp.MustCompile(`"addr":"(https?://[^"]+)"`)
 func startServer(t *testing.T, dataDir string, args ...string) *server {
 	t.Helper()
 	bin := buildBinary(t)
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json", "--log-flush", "0"}, args...)...)
 	cmd.Env = binEnv("MAILPROFILE_DISCOVERY=false")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
