@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -138,6 +139,7 @@ func (p setupPage) write(c echo.Context, local string) error {
 		}
 		body = append(body, part...)
 	}
+	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(body))}
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := c.Response().Write(body)
 	return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
@@ -27,5 +28,8 @@ func WritePage(c echo.Context, status int, page []byte, lang string) error {
 	if lang != "" {
 		h.Set("Content-Language", lang)
 	}
+	// With its length known, net/http sends a page of more than 2 KB in
+	// one piece instead of chunks.
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(page)))
 	return c.HTMLBlob(status, page)
 }
