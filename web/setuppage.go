@@ -132,18 +132,26 @@ func (p setupPage) write(c echo.Context, local string) error {
 	for k, v := range p.header {
 		h[k] = v
 	}
-	body := make([]byte, 0, p.size+(len(local)+8)*len(p.dots))
+	// The page is put together in a pooled buffer: a new one for each
+	// answer was most of the bytes a cached page allocated.
+	buf := pageBuffers.Get().(*[]byte)
+	defer pageBuffers.Put(buf)
+	body := (*buf)[:0]
 	for i, part := range p.parts {
 		if i > 0 {
 			body = appendLocal(body, local, p.dots[i-1])
 		}
 		body = append(body, part...)
 	}
+	*buf = body
 	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(body))}
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := c.Response().Write(body)
 	return err
 }
+
+// pageBuffers are the buffers spliced pages are put together in.
+var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // appendLocal appends local to b with each dot written as dot.
 func appendLocal(b []byte, local string, dot []byte) []byte {
