@@ -49,11 +49,12 @@ func (p *renderedPages) get(key string) (body []byte, lang string, ok bool) {
 	return r.body, r.lang, ok
 }
 
+// put keeps body, which the caller must not change after.
 func (p *renderedPages) put(key string, body []byte, lang string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.pages == nil {
 		p.pages = map[string]renderedPage{}
 	}
-	p.pages[key] = renderedPage{body: append([]byte(nil), body...), lang: lang}
+	p.pages[key] = renderedPage{body: body, lang: lang}
 }

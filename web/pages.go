@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -188,13 +187,13 @@ func (s *Server) showForm(c echo.Context) error {
 	if !shared {
 		return s.render(c, http.StatusOK, "form.html", data)
 	}
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "form.html", data); err != nil {
-		return fmt.Errorf("render form.html: %w", err)
+	page, err := site.Execute(s.pages, "form.html", data)
+	if err != nil {
+		return err
 	}
-	s.formPages.put(key, buf.Bytes(), data.Lang)
+	s.formPages.put(key, page, data.Lang)
 	c.Response().Header().Add(echo.HeaderVary, varyPage)
-	return site.WritePage(c, http.StatusOK, buf.Bytes(), data.Lang)
+	return site.WritePage(c, http.StatusOK, page, data.Lang)
 }
 
 // formQuery encodes raw form values to refill the form, within the echo

@@ -169,29 +169,19 @@ func appendLocal(b []byte, local string, dot []byte) []byte {
 // stand-in address is standIn.
 func (s *Server) setupPageKey(c echo.Context, standIn string) [sha256.Size]byte {
 	r := c.Request()
-	h := sha256.New()
-	field := func(v string) {
-		var n [4]byte
-		n[0], n[1], n[2], n[3] = byte(len(v)>>24), byte(len(v)>>16), byte(len(v)>>8), byte(len(v))
-		h.Write(n[:])
-		h.Write([]byte(v))
-	}
-	field(c.Scheme())
-	field(r.Host)
-	field(standIn)
-	field(s.signerID())
+	// Each field length-prefixed, as the profile cache's keys are.
+	var buf [1024]byte
+	b := appendKeyString(appendKeyString(buf[:0], c.Scheme()), r.Host)
+	b = appendKeyString(appendKeyString(b, standIn), s.signerID())
 	for _, name := range setupPageHeaders {
-		field(strings.Join(r.Header.Values(name), "\n"))
+		b = appendKeyString(b, strings.Join(r.Header.Values(name), "\n"))
 	}
 	for name, v := range r.Header {
 		if strings.HasPrefix(name, "Sec-Ch-Ua") {
-			field(name)
-			field(strings.Join(v, "\n"))
+			b = appendKeyString(appendKeyString(b, name), strings.Join(v, "\n"))
 		}
 	}
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	return k
+	return sha256.Sum256(b)
 }
 
 // renderStandIn renders the page for the stand-in address through the

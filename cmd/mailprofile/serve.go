@@ -25,8 +25,9 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		return usageError(fmt.Sprintf("unexpected argument %q", args[0]))
 	}
 	log := newLogger(cfg, e.stderr)
+	var lw *logWriter // nil: every line written at once
 	if cfg.LogFlush > 0 {
-		lw := newLogWriter(e.stderr, cfg.LogFlush)
+		lw = newLogWriter(e.stderr, cfg.LogFlush)
 		defer lw.Close()
 		log = newBufferedLogger(cfg, lw)
 	}
@@ -123,8 +124,8 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", scheme+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
-	if f, ok := log.Handler().(flushingHandler); ok {
-		f.lw.Flush() // whoever started the server waits for this line
+	if lw != nil {
+		lw.Flush() // whoever started the server waits for this line
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -14,11 +14,20 @@ import (
 // half a page. Pages are never cached (they hold addresses, and the
 // helpdesk's tokens); lang, when set, is the page's Content-Language.
 func Render(c echo.Context, status int, t *template.Template, name string, data any, lang string) error {
+	page, err := Execute(t, name, data)
+	if err != nil {
+		return err
+	}
+	return WritePage(c, status, page, lang)
+}
+
+// Execute executes the template name of t with data into a new buffer.
+func Execute(t *template.Template, name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
-	return WritePage(c, status, buf.Bytes(), lang)
+	return buf.Bytes(), nil
 }
 
 // WritePage writes a rendered page with the headers Render gives it.
