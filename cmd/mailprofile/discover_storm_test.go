@@ -50,33 +50,8 @@ func TestServeDiscoveryStorm(t *testing.T) {
 		"--dns-server", dnstest.ServeHandler(t, zone), "--ispdb-url=", "--trusted-proxies", "127.0.0.1")
 	idle := gauge(scrapeText(t, s), "go_goroutines")
 
-	var peakG, peakInFlight float64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			m := scrapeText(t, s)
-			peakG, peakInFlight = max(peakG, gauge(m, "go_goroutines")), max(peakInFlight, gauge(m, "mailprofile_discovery_in_flight"))
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: requests}, Timeout: time.Minute}
-	get := func(target, from string) (int, string, error) {
-		req, _ := http.NewRequest(http.MethodGet, s.base+target, nil)
-		req.Header.Set("X-Forwarded-For", from)
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, "", err
-		}
-		defer resp.Body.Close()
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return resp.StatusCode, resp.Header.Get("Retry-After"), nil
-	}
+	peaks := samplePeaks(t, s)
+	client, get := stormClient(s, requests)
 	var (
 		mu     sync.Mutex
 		counts = map[int]int{}
@@ -105,8 +80,7 @@ func TestServeDiscoveryStorm(t *testing.T) {
 		t.Errorf("catalog download during the storm = %d, %v; want 200", status, err)
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
+	peakG, peakInFlight := peaks()
 
 	looked := counts[http.StatusNotFound]
 	t.Logf("%d requests from %d addresses: %d looked up, %d refused 429, %d refused 503; %d DNS queries; goroutines %.0f idle, peak %.0f; peak %.0f lookups in flight",
@@ -163,4 +137,46 @@ func TestServeDiscoveryStorm(t *testing.T) {
 		}
 	}
 	terminate(t, s)
+}
+
+// samplePeaks samples the server's goroutines and discovery lookups in
+// flight until the function it returns is called, which gives the peaks.
+func samplePeaks(t *testing.T, s *server) func() (goroutines, inFlight float64) {
+	var peakG, peakInFlight float64
+	stop, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			m := scrapeText(t, s)
+			peakG, peakInFlight = max(peakG, gauge(m, "go_goroutines")), max(peakInFlight, gauge(m, "mailprofile_discovery_in_flight"))
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	return func() (float64, float64) {
+		close(stop)
+		<-sampled
+		return peakG, peakInFlight
+	}
+}
+
+// stormClient is a client for conns requests at once, and a GET of
+// target as if forwarded for the address from by the trusted proxy: its
+// status and Retry-After.
+func stormClient(s *server, conns int) (*http.Client, func(target, from string) (int, string, error)) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}, Timeout: time.Minute}
+	return client, func(target, from string) (int, string, error) {
+		req, _ := http.NewRequest(http.MethodGet, s.base+target, nil)
+		req.Header.Set("X-Forwarded-For", from)
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), nil
+	}
 }
