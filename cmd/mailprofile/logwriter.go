@@ -94,7 +94,9 @@ func (h flushingHandler) WithGroup(name string) slog.Handler {
 	return flushingHandler{h.Handler.WithGroup(name), h.lw}
 }
 
-// newBufferedLogger is newLogger writing through lw.
+// newBufferedLogger is newLogger writing through lw, with plain records
+// formatted by plainHandler.
 func newBufferedLogger(cfg *Config, lw *logWriter) *slog.Logger {
-	return slog.New(flushingHandler{newLogger(cfg, lw).Handler(), lw})
+	plain := newPlainHandler(newLogger(cfg, lw).Handler(), lw, cfg.LogFormat == "json")
+	return slog.New(flushingHandler{plain, lw})
 }
