@@ -38,6 +38,9 @@ type Metrics struct {
 	// cachedDownload is the requests series of a download the fast path
 	// answers (GET /profile, 2xx), looked up once.
 	cachedDownload prometheus.Observer
+	// cachedSetup is the series of a review page the fast path answers
+	// (GET /setup, 2xx).
+	cachedSetup prometheus.Observer
 	// healthz is the series of GET /healthz, which the fast path answers
 	// too.
 	healthz prometheus.Observer
@@ -91,6 +94,7 @@ func NewMetrics() *Metrics {
 		}, []string{"outcome"}),
 	}
 	m.cachedDownload = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
+	m.cachedSetup = m.requests.WithLabelValues("/setup", http.MethodGet, statusClass(http.StatusOK))
 	m.healthz = m.requests.WithLabelValues("/healthz", http.MethodGet, statusClass(http.StatusOK))
 	for _, reason := range []string{discover.ReasonBusy, discover.ReasonClient} {
 		m.refused.WithLabelValues(reason) // present at zero, for alerts on rate()

@@ -5,7 +5,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,10 +91,13 @@ func spliceableLocal(local string) bool {
 // be kept: every discovered domain.)
 func (s *Server) showSetup(c echo.Context) error {
 	local, standIn, ok := setupStandIn(c)
+	var key [sha256.Size]byte
+	if ok {
+		key, ok = s.setupPageKey(c.Request(), c.Scheme(), standIn)
+	}
 	if !ok {
 		return s.showSetupPage(c)
 	}
-	key := s.setupPageKey(c, standIn)
 	if page, ok := s.setupPages.get(key); ok {
 		return page.write(c, local)
 	}
@@ -110,7 +113,11 @@ func (s *Server) showSetup(c echo.Context) error {
 // setupStandIn is the local part of c's address and c's query with the
 // stand-in in its place; ok is false when the address cannot be spliced.
 func setupStandIn(c echo.Context) (local, standIn string, ok bool) {
-	f := rawForm(c)
+	return standInOf(rawForm(c), c.QueryString())
+}
+
+// standInOf is setupStandIn for the form values f of the raw query.
+func standInOf(f formValues, raw string) (local, standIn string, ok bool) {
 	if f.Name != "" {
 		return "", "", false // a name is written differently in each context
 	}
@@ -118,17 +125,20 @@ func setupStandIn(c echo.Context) (local, standIn string, ok bool) {
 	if err != nil || req.Addr.String() != f.Email || !spliceableLocal(req.Addr.Local) {
 		return "", "", false
 	}
-	query, err := url.ParseQuery(c.Request().URL.RawQuery)
-	if err != nil {
-		return "", "", false
-	}
-	query.Set("email", setupSentinel+"@"+req.Addr.Domain)
-	return req.Addr.Local, query.Encode(), true
+	standIn, ok = standInQuery(raw, req.Addr.Domain)
+	return req.Addr.Local, standIn, ok
 }
 
 // write answers c with the page, local spliced in.
 func (p setupPage) write(c echo.Context, local string) error {
-	h := c.Response().Header()
+	_, err := p.writeTo(c.Response(), local)
+	return err
+}
+
+// writeTo answers with the page, local spliced in, on w, whose other
+// headers are set, and returns the bytes of the body written.
+func (p setupPage) writeTo(w http.ResponseWriter, local string) (int, error) {
+	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
@@ -145,9 +155,8 @@ func (p setupPage) write(c echo.Context, local string) error {
 	}
 	*buf = body
 	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(body))}
-	c.Response().WriteHeader(http.StatusOK)
-	_, err := c.Response().Write(body)
-	return err
+	w.WriteHeader(http.StatusOK)
+	return w.Write(body)
 }
 
 // pageBuffers are the buffers spliced pages are put together in.
@@ -165,23 +174,35 @@ func appendLocal(b []byte, local string, dot []byte) []byte {
 	}
 }
 
-// setupPageKey is the key of the page for c, whose query with the
-// stand-in address is standIn.
-func (s *Server) setupPageKey(c echo.Context, standIn string) [sha256.Size]byte {
-	r := c.Request()
+// setupPageKey is the key of the page for r, asked over scheme, whose
+// query with the stand-in address is standIn; ok is false for a request
+// with more client hints than a browser sends, whose page is not kept.
+func (s *Server) setupPageKey(r *http.Request, scheme, standIn string) (key [sha256.Size]byte, ok bool) {
 	// Each field length-prefixed, as the profile cache's keys are.
 	var buf [1024]byte
-	b := appendKeyString(appendKeyString(buf[:0], c.Scheme()), r.Host)
+	b := appendKeyString(appendKeyString(buf[:0], scheme), r.Host)
 	b = appendKeyString(appendKeyString(b, standIn), s.signerID())
 	for _, name := range setupPageHeaders {
 		b = appendKeyString(b, strings.Join(r.Header.Values(name), "\n"))
 	}
-	for name, v := range r.Header {
+	// The client hints in the order of their names, not the map's, which
+	// changes from one loop to the next: a browser sends three or more.
+	var hints [16]string
+	n := 0
+	for name := range r.Header {
 		if strings.HasPrefix(name, "Sec-Ch-Ua") {
-			b = appendKeyString(appendKeyString(b, name), strings.Join(v, "\n"))
+			if n == len(hints) {
+				return key, false
+			}
+			hints[n] = name
+			n++
 		}
 	}
-	return sha256.Sum256(b)
+	slices.Sort(hints[:n])
+	for _, name := range hints[:n] {
+		b = appendKeyString(appendKeyString(b, name), strings.Join(r.Header[name], "\n"))
+	}
+	return sha256.Sum256(b), true
 }
 
 // renderStandIn renders the page for the stand-in address through the
