@@ -46,16 +46,11 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	if d == nil || (d.signed && d.signer != s.signerID()) {
 		return false
 	}
-	ip := s.echo.IPExtractor(r)
-	if s.limits != nil {
-		if ok, _ := s.limits.Allow(ip); !ok {
-			return false // the ordinary path refuses it, and counts it
-		}
+	id, ip, ok := s.fastBegin(w, r, setDownloadSecurityHeaders)
+	if !ok {
+		return false
 	}
-	id := s.requestIDOf(r)
 	h := w.Header()
-	setDownloadSecurityHeaders(h, s.trust.Secure(r))
-	h[headerRequestID] = []string{id}
 	h[headerContentType] = profileContentTypeHeader
 	h[headerCacheControl] = noStore
 	h[headerContentDisposition] = d.disposition
@@ -63,9 +58,34 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	w.WriteHeader(http.StatusOK)
 	n, _ := w.Write(body)
 	d.served.Inc()
-	s.metrics.cachedDownload.Observe(time.Since(start).Seconds())
-	s.logAccess(r, http.StatusOK, int64(n), start, id, ip)
+	s.fastEnd(r, s.metrics.cachedDownload, n, start, id, ip)
 	return true
+}
+
+// fastBegin does for an answer from memory what the middleware chain
+// does before a handler: the client's rate limit (ok is false when it is
+// over it: the ordinary path refuses it, and counts it), the request ID
+// and the security headers that securityHeaders(w's header, whether the
+// request came over TLS) sets.
+func (s *Server) fastBegin(w http.ResponseWriter, r *http.Request, securityHeaders func(http.Header, bool)) (id, ip string, ok bool) {
+	ip = s.echo.IPExtractor(r)
+	if s.limits != nil {
+		if ok, _ := s.limits.Allow(ip); !ok {
+			return "", "", false
+		}
+	}
+	id = s.requestIDOf(r)
+	h := w.Header()
+	securityHeaders(h, s.trust.Secure(r))
+	h[headerRequestID] = []string{id}
+	return id, ip, true
+}
+
+// fastEnd does what the middleware chain does after a handler: it counts
+// the answer of n bytes in series and logs it.
+func (s *Server) fastEnd(r *http.Request, series prometheus.Observer, n int, start time.Time, id, ip string) {
+	series.Observe(time.Since(start).Seconds())
+	s.logAccess(r, http.StatusOK, int64(n), start, id, ip)
 }
 
 // Canonical header names, so the fast path sets them without

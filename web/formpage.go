@@ -1,7 +1,11 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mailprofile/mailprofile/web/internal/site"
@@ -19,8 +23,13 @@ import (
 // is one every such visitor shares: no query, or exactly "lang=xx" for a
 // language the site has.
 func formPageKey(c echo.Context) (string, bool) {
-	raw := c.Request().URL.RawQuery
-	lang, explicit := site.ChooseLanguage(c)
+	return formPageKeyOf(c.Request().URL.RawQuery, c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
+}
+
+// formPageKeyOf is formPageKey for the raw query raw, its lang parameter
+// and the Accept-Language header.
+func formPageKeyOf(raw, langParam, acceptLanguage string) (string, bool) {
+	lang, explicit := site.PickLanguage(langParam, acceptLanguage)
 	switch {
 	case raw == "":
 		return lang, true
@@ -58,3 +67,46 @@ func (p *renderedPages) put(key string, body []byte, lang string) {
 	}
 	p.pages[key] = renderedPage{body: body, lang: lang}
 }
+
+// serveFormCached answers GET / from formPages before Echo sees the
+// request, as serveCached answers a repeat download, and reports whether
+// it did: for a query formPageKey shares ("" or "lang=xx", whose lang
+// parameter is read here without a map) and a page already rendered,
+// with the headers, count and log line of showForm's answer.
+func (s *Server) serveFormCached(w http.ResponseWriter, r *http.Request) bool {
+	start := time.Now()
+	raw, param := r.URL.RawQuery, ""
+	if raw != "" {
+		v, ok := strings.CutPrefix(raw, "lang=")
+		if !ok || strings.ContainsAny(v, "&;%+") {
+			return false // not a shared page, or a query to read the long way
+		}
+		param = v
+	}
+	key, shared := formPageKeyOf(raw, param, r.Header.Get("Accept-Language"))
+	if !shared {
+		return false
+	}
+	page, lang, ok := s.formPages.get(key)
+	if !ok {
+		return false
+	}
+	id, ip, ok := s.fastBegin(w, r, setSecurityHeaders)
+	if !ok {
+		return false
+	}
+	h := w.Header()
+	h[echo.HeaderVary] = append(h[echo.HeaderVary], varyPage)
+	h[echo.HeaderCacheControl] = noStore
+	if lang != "" {
+		h["Content-Language"] = []string{lang}
+	}
+	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(page))}
+	h[echo.HeaderContentType] = htmlContentType
+	w.WriteHeader(http.StatusOK)
+	n, _ := w.Write(page)
+	s.fastEnd(r, s.metrics.cachedForm, n, start, id, ip)
+	return true
+}
+
+var htmlContentType = []string{echo.MIMETextHTMLCharsetUTF8}

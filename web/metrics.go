@@ -38,6 +38,9 @@ type Metrics struct {
 	// cachedDownload is the requests series of a download the fast path
 	// answers (GET /profile, 2xx), looked up once.
 	cachedDownload prometheus.Observer
+	// cachedForm is the series of the form the fast path answers (GET /,
+	// 2xx).
+	cachedForm prometheus.Observer
 	// cachedSetup is the series of a review page the fast path answers
 	// (GET /setup, 2xx).
 	cachedSetup prometheus.Observer
@@ -94,6 +97,7 @@ func NewMetrics() *Metrics {
 		}, []string{"outcome"}),
 	}
 	m.cachedDownload = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
+	m.cachedForm = m.requests.WithLabelValues("/", http.MethodGet, statusClass(http.StatusOK))
 	m.cachedSetup = m.requests.WithLabelValues("/setup", http.MethodGet, statusClass(http.StatusOK))
 	m.healthz = m.requests.WithLabelValues("/healthz", http.MethodGet, statusClass(http.StatusOK))
 	for _, reason := range []string{discover.ReasonBusy, discover.ReasonClient} {

@@ -247,6 +247,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if s.cache != nil && s.serveCached(w, r) {
 				return
 			}
+		case "/":
+			if s.serveFormCached(w, r) {
+				return
+			}
 		case "/setup":
 			if s.serveSetupCached(w, r) {
 				return

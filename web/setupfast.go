@@ -33,19 +33,12 @@ func (s *Server) serveSetupCached(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	ip := s.echo.IPExtractor(r)
-	if s.limits != nil {
-		if ok, _ := s.limits.Allow(ip); !ok {
-			return false // the ordinary path refuses it, and counts it
-		}
+	id, ip, ok := s.fastBegin(w, r, setSecurityHeaders)
+	if !ok {
+		return false
 	}
-	id := s.requestIDOf(r)
-	h := w.Header()
-	setSecurityHeaders(h, s.trust.Secure(r))
-	h[headerRequestID] = []string{id}
 	n, _ := page.writeTo(w, local)
-	s.metrics.cachedSetup.Observe(time.Since(start).Seconds())
-	s.logAccess(r, http.StatusOK, int64(n), start, id, ip)
+	s.fastEnd(r, s.metrics.cachedSetup, n, start, id, ip)
 	return true
 }
 
