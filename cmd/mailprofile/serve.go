@@ -113,6 +113,8 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	scheme := "http://"
 	if tlsCfg != nil {
 		ln, scheme = tls.NewListener(ln, tlsCfg), "https://"
+	} else {
+		ln = coalescingListener{ln} // plain HTTP/1.x only (coalesce.go)
 	}
 	hs := &http.Server{
 		Handler:           srv,
