@@ -123,6 +123,13 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Start-up is over: the binary's pages that only it used leave the
+	// RSS (startpages.go).
+	if n, err := releaseStartupPages(); err != nil {
+		log.Debug("start-up pages not released", "error", err)
+	} else {
+		log.Debug("start-up pages released", "mapped_bytes", n)
+	}
 	log.Info("listening", "addr", scheme+ln.Addr().String(), "signed", a.signer != nil, "catalog_domains", a.catalog.Len())
 	if lw != nil {
 		lw.Flush() // whoever started the server waits for this line
