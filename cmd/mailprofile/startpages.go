@@ -10,24 +10,25 @@ import (
 // catalogs and certificates once; the kernel maps the binary's file pages
 // 64 KiB around each page that code touches, so that by the time serve
 // listens about 17 MiB of the executable is resident, and serving itself
-// touches about 13 MiB of it (docs/performance.md, issue 16). Letting go
-// of the mappings once start-up is over (releaseStartupPages) takes the
-// start-up-only pages out of the RSS; the pages stay in the page cache,
-// and the ones requests use are mapped again on their first use, one
-// minor fault per 64 KiB.
+// touches about 11 MiB of it and of libc (docs/performance.md, issue 16).
+// Letting go of the mappings (releaseStartupPages) takes the start-up-only
+// pages out of the RSS; the pages stay in the page cache, and the ones
+// requests use are mapped again on their first use, one minor fault per
+// 64 KiB.
 
-// fileSpan is one mapping of the executable that can be let go of.
+// fileSpan is one mapping of a file that can be let go of.
 type fileSpan struct {
 	start, end uintptr
 }
 
-// releasableSpans reads /proc/self/smaps and returns the executable's
-// read-only mappings (exe is its path as smaps shows it) that hold no
-// private copy of a page: dropping those only unmaps file pages, which
-// read back identical. Writable mappings (.data, .bss) and any mapping
-// with an anonymous page (one the dynamic loader relocated, say) are
-// left alone, since dropping them would lose what was written.
-func releasableSpans(smaps, exe string) []fileSpan {
+// releasableSpans reads /proc/self/smaps and returns the read-only
+// private mappings of files (the executable, libc, the dynamic loader)
+// that hold no private copy of a page: dropping those only unmaps file
+// pages, which read back identical. Writable mappings (.data, .bss),
+// shared ones, anonymous memory, the vDSO, and any mapping with an
+// anonymous page (a library's relocated RELRO segment) are left alone,
+// since dropping them would lose what was written.
+func releasableSpans(smaps string) []fileSpan {
 	var spans []fileSpan
 	var cur *fileSpan
 	flush := func() {
@@ -42,7 +43,7 @@ func releasableSpans(smaps, exe string) []fileSpan {
 		f := strings.Fields(line)
 		if len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
 			flush()
-			if len(f) < 6 || strings.Join(f[5:], " ") != exe || f[1] != "r-xp" && f[1] != "r--p" {
+			if len(f) < 6 || !strings.HasPrefix(f[5], "/") || f[1] != "r-xp" && f[1] != "r--p" {
 				continue
 			}
 			lo, hi, ok := strings.Cut(f[0], "-")
