@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Default texts for the operator's settings. {provider}, {email} and
@@ -288,18 +290,44 @@ func expandTemplate(template, provider, email, organization, services string) st
 // FileName is a safe download name for acct's profile: ASCII only, no path
 // or quoting characters, ending in .mobileconfig.
 func FileName(a Address) string {
-	var b strings.Builder
-	for _, r := range a.Key() {
+	var buf [256]byte // a usual name fits: one allocation, the string
+	return string(AppendFileName(buf[:0], a))
+}
+
+// AppendFileName appends FileName(a) to dst, for a caller that writes it
+// into a header. It reads the address as Key does, lower-cased rune by
+// rune, without making that string.
+func AppendFileName(dst []byte, a Address) []byte {
+	start := len(dst)
+	dst = appendFileChars(dst, a.Local)
+	dst = append(dst, '@')
+	dst = appendFileChars(dst, a.Domain)
+	name := dst[start:]
+	i, j := 0, len(name)
+	for i < j && name[i] == '.' {
+		i++
+	}
+	for j > i && name[j-1] == '.' {
+		j--
+	}
+	n := copy(name, name[i:j]) // strings.Trim(name, ".")
+	dst = dst[:start+min(n, 200)]
+	return append(dst, ".mobileconfig"...)
+}
+
+// appendFileChars appends the characters of s that a file name keeps,
+// lower-cased as strings.ToLower does, and '_' for every other rune.
+func appendFileChars(dst []byte, s string) []byte {
+	for _, r := range s {
+		if r >= utf8.RuneSelf || 'A' <= r && r <= 'Z' {
+			r = unicode.ToLower(r) // the Kelvin sign becomes a k, as in Key
+		}
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '@', r == '+':
-			b.WriteRune(r)
+			dst = append(dst, byte(r))
 		default:
-			b.WriteByte('_')
+			dst = append(dst, '_')
 		}
 	}
-	name := strings.Trim(b.String(), ".")
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	return name + ".mobileconfig"
+	return dst
 }
