@@ -91,6 +91,8 @@ type cachedDownload struct {
 	signed      bool
 	signer      string             // fingerprint of the signing certificate when signed
 	served      prometheus.Counter // mailprofile_profiles_served_total for its labels
+
+	values [2]string // what length and disposition hold (newDownload)
 }
 
 // newProfileCache returns a cache of at most size entries, or nil (no
