@@ -1,0 +1,84 @@
+package web
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// TestCacheBuildPanics checks that a build that panics wakes the callers
+// waiting for it, with an error, and leaves nothing behind: the next
+// caller builds again.
+func TestCacheBuildPanics(t *testing.T) {
+	pc := newProfileCache(10, testOptions)
+	key := cacheKey{7}
+	started, release := make(chan struct{}), make(chan struct{})
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		_, _ = pc.get(key, func() ([]byte, error) {
+			close(started)
+			<-release
+			panic("build failed")
+		})
+	}()
+	<-started
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			_, err := pc.get(key, func() ([]byte, error) { return []byte("second build"), nil })
+			errs <- err
+		})
+	}
+	waitForWaiters(t, pc, key)
+	close(release)
+	wg.Wait()
+	close(errs)
+	if p := <-panicked; p != "build failed" {
+		t.Errorf("the building caller recovered %v, want the build's panic", p)
+	}
+	for err := range errs {
+		if !errors.Is(err, errBuildAborted) {
+			t.Errorf("a waiting caller got %v, want %v", err, errBuildAborted)
+		}
+	}
+	if body, err := pc.get(key, func() ([]byte, error) { return []byte("rebuilt"), nil }); err != nil || string(body) != "rebuilt" {
+		t.Errorf("get() after the panic = %q, %v; want rebuilt, nil", body, err)
+	}
+}
+
+// waitForWaiters returns once some caller waits for the build of key.
+func waitForWaiters(t *testing.T, pc *profileCache, key cacheKey) {
+	t.Helper()
+	for {
+		pc.mu.Lock()
+		f := pc.flights[key]
+		pc.mu.Unlock()
+		if f != nil {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// TestCacheGetAllocs holds a build that nobody else waits for to one
+// allocation of the cache's own, the entry: the profile's bytes are the
+// build's.
+func TestCacheGetAllocs(t *testing.T) {
+	pc := newProfileCache(100, testOptions)
+	body := []byte("profile")
+	build := func() ([]byte, error) { return body, nil }
+	var i int
+	n := testing.AllocsPerRun(1000, func() {
+		i++
+		key := cacheKey{byte(i), byte(i >> 8)}
+		if _, err := pc.get(key, build); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > 1 {
+		t.Errorf("get() of a new key makes %v allocations, want 1", n)
+	}
+}
