@@ -169,9 +169,10 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	case acct.Protocol.SignsIn():
 		description = texts.SignInDescription
 	}
-	var content []payload
+	var payloads [3]payload // mail, calendars, contacts: no growing
+	content := payloads[:0]
 	if svc.Has(ServiceMail) {
-		content = append(content, accountPayload(acct, ids, opts.Organization, texts, expand))
+		content = append(content, accountPayload(acct, email, ids, opts.Organization, texts, expand))
 	}
 	for _, dav := range [...]struct {
 		service Services
@@ -205,9 +206,9 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 }
 
 // accountPayload is the payload of the account itself: mail, Exchange or
-// Google by acct.Protocol, with texts expanded by expand.
-func accountPayload(acct Account, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
-	email := acct.Address.String()
+// Google by acct.Protocol, with texts expanded by expand; email is
+// acct.Address.String().
+func accountPayload(acct Account, email string, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
 	accountDescription := expand(texts.AccountDescription)
 	switch acct.Protocol {
 	case Exchange:

@@ -2,7 +2,7 @@ package profile
 
 import (
 	"crypto/sha256"
-	"strings"
+	"unicode/utf8"
 )
 
 // Identifiers derive every identifier of a profile from the address, so that
@@ -29,18 +29,37 @@ type Identifiers struct {
 // so it replaces a mail-only one and the other way round; its top-level
 // UUID also depends on the services, so that two different profiles never
 // share one, while a mail-only profile's is what it always was.
+//
+// Both identifiers are cut from one string: the payload's is the
+// profile's and its last part.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
-	return identifiersFor(prefix+"."+escapeIdentifier(acct.Address.Key()), secret, acct.Protocol, acct.Services)
+	part := payloadPart(acct.Protocol)
+	var buf [320]byte // a usual identifier fits
+	b := appendAddressIdentifier(buf[:0], prefix, acct.Address)
+	n := len(b)
+	payload := string(append(append(b, '.'), part...))
+	return identifiersOf(payload[:n], payload, part, secret, acct.Protocol, acct.Services)
 }
 
 // identifiersFor derives the identifiers of a profile of kind p with the
-// services svc whose top-level identifier is id: an address's
-// (deriveIdentifiers) or an MDM template's (BuildTemplate).
+// services svc whose top-level identifier is id: an MDM template's
+// (BuildTemplate); an address's is made by deriveIdentifiers.
 func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifiers {
-	part := "mail"
+	part := payloadPart(p)
+	return identifiersOf(id, id+"."+part, part, secret, p, svc)
+}
+
+// payloadPart is the last part of the account payload's identifier.
+func payloadPart(p Protocol) string {
 	if p == Exchange || p == Google {
-		part = string(p)
+		return string(p)
 	}
+	return "mail"
+}
+
+// identifiersOf is identifiersFor with the payload's identifier, id.part,
+// already made.
+func identifiersOf(id, payload, part string, secret []byte, p Protocol, svc Services) Identifiers {
 	profileUUID := derivedUUID(secret, id, "profile", string(p))
 	if svc := svc.Effective(); svc != ServiceMail {
 		profileUUID = derivedUUID(secret, id, "profile", string(p), svc.String())
@@ -48,7 +67,7 @@ func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifi
 	return Identifiers{
 		Profile:     id,
 		ProfileUUID: profileUUID,
-		Payload:     id + "." + part,
+		Payload:     payload,
 		PayloadUUID: derivedUUID(secret, id, part, string(p)),
 	}
 }
@@ -60,12 +79,37 @@ func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifi
 // server, so a new download updates the installed calendar or contacts
 // account in place.
 func serviceIdentifiers(prefix string, secret []byte, addr Address, service Services) (identifier, uuid string) {
-	id := prefix + "." + escapeIdentifier(addr.Key())
 	part := "caldav"
 	if service == ServiceContacts {
 		part = "carddav"
 	}
-	return id + "." + part, derivedUUID(secret, id, part)
+	var buf [320]byte
+	b := appendAddressIdentifier(buf[:0], prefix, addr)
+	n := len(b)
+	identifier = string(append(append(b, '.'), part...))
+	return identifier, derivedUUID(secret, identifier[:n], part)
+}
+
+// appendAddressIdentifier appends prefix + "." + escapeIdentifier(a.Key())
+// without making the two strings in between: an ASCII address is
+// lower-cased byte by byte, as strings.ToLower does it.
+func appendAddressIdentifier(b []byte, prefix string, a Address) []byte {
+	b = append(append(b, prefix...), '.')
+	if !isASCII(a.Local) || !isASCII(a.Domain) {
+		return appendEscapedIdentifier(b, a.Key(), false)
+	}
+	b = appendEscapedIdentifier(b, a.Local, true)
+	b = appendEscapedIdentifier(b, "@", false)
+	return appendEscapedIdentifier(b, a.Domain, true)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // escapeIdentifier makes an address fit a reverse-DNS identifier, one to
@@ -73,21 +117,26 @@ func serviceIdentifiers(prefix string, secret []byte, addr Address, service Serv
 // included, becomes _XX, so distinct addresses stay distinct
 // ("a@b.com" -> "a_40b.com").
 func escapeIdentifier(s string) string {
+	return string(appendEscapedIdentifier(make([]byte, 0, len(s)+8), s, false))
+}
+
+// appendEscapedIdentifier appends escapeIdentifier(s), or with lower
+// escapeIdentifier(strings.ToLower(s)) for an ASCII s.
+func appendEscapedIdentifier(b []byte, s string, lower bool) []byte {
 	const hexdigits = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if lower && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '.':
-			b.WriteByte(c)
+			b = append(b, c)
 		default:
-			b.WriteByte('_')
-			b.WriteByte(hexdigits[c>>4])
-			b.WriteByte(hexdigits[c&0xf])
+			b = append(b, '_', hexdigits[c>>4], hexdigits[c&0xf])
 		}
 	}
-	return b.String()
+	return b
 }
 
 // derivedUUID is an RFC 9562 (successor of RFC 4122) version 8 UUID whose
