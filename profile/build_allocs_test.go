@@ -69,3 +69,18 @@ func checkAddressIdentifier(t *testing.T, prefix string, a Address) {
 		t.Errorf("serviceIdentifiers(%q, %q) = %q, %q; want %q, %q", prefix, a, ident, uuid, want, derivedUUID(secret, id, "carddav"))
 	}
 }
+
+// TestParseAddressAllocs bounds the allocations of parsing a usual
+// address: it runs for every request. The domain's labels are checked
+// without a slice of them.
+func TestParseAddressAllocs(t *testing.T) {
+	const in, want = "someone@btinternet.com", 0
+	n := testing.AllocsPerRun(100, func() {
+		if _, err := ParseAddress(in); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > want {
+		t.Errorf("ParseAddress(%q) makes %v allocations, want at most %d", in, n, want)
+	}
+}
