@@ -11,6 +11,9 @@ import (
 // runs once for every uncached download; web's BenchmarkDownload shows
 // what each one costs.
 func TestAppendBuildAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	acct := btAccount(t, "Some.One@btinternet.com", IMAP, "Some One")
 	buf := make([]byte, 0, 8192)
 	const want = 11
@@ -74,6 +77,9 @@ func checkAddressIdentifier(t *testing.T, prefix string, a Address) {
 // address: it runs for every request. The domain's labels are checked
 // without a slice of them.
 func TestParseAddressAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	const in, want = "someone@btinternet.com", 0
 	n := testing.AllocsPerRun(100, func() {
 		if _, err := ParseAddress(in); err != nil {
