@@ -169,10 +169,19 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	case acct.Protocol.SignsIn():
 		description = texts.SignInDescription
 	}
-	var payloads [3]payload // mail, calendars, contacts: no growing
-	content := payloads[:0]
-	if svc.Has(ServiceMail) {
-		content = append(content, accountPayload(acct, email, ids, opts.Organization, texts, expand))
+	// Mail, calendars, contacts: the payloads are stored by index, not
+	// appended, so the compiler sees that they do not outlive the
+	// encoding and keeps them, boxed, off the heap.
+	var payloads [3]payload
+	n := 0
+	switch {
+	case !svc.Has(ServiceMail):
+	case acct.Protocol.SignsIn():
+		payloads[n] = signInPayload(acct, ids, opts.Organization, texts, expand)
+		n++
+	default:
+		payloads[n] = mailAccountPayload(acct, email, ids, opts.Organization, texts, expand)
+		n++
 	}
 	for _, dav := range [...]struct {
 		service Services
@@ -186,10 +195,11 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 		p.PayloadDisplayName = expand(dav.name)
 		p.PayloadIdentifier, p.PayloadUUID = serviceIdentifiers(opts.IdentifierPrefix, opts.Secret, acct.Address, dav.service)
 		p.PayloadOrganization = opts.Organization
-		content = append(content, p)
+		payloads[n] = p
+		n++
 	}
 	doc := configuration{
-		PayloadContent:      content,
+		PayloadContent:      payloads[:n],
 		PayloadDescription:  expand(description),
 		PayloadDisplayName:  expand(texts.DisplayName),
 		PayloadIdentifier:   ids.Profile,
@@ -205,10 +215,10 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	return append(encode(dst, doc), '\n'), nil
 }
 
-// accountPayload is the payload of the account itself: mail, Exchange or
-// Google by acct.Protocol, with texts expanded by expand; email is
-// acct.Address.String().
-func accountPayload(acct Account, email string, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
+// signInPayload is the payload of an account that signs in on the
+// provider's page, Exchange or Google by acct.Protocol, with texts
+// expanded by expand.
+func signInPayload(acct Account, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
 	accountDescription := expand(texts.AccountDescription)
 	switch acct.Protocol {
 	case Exchange:
@@ -224,6 +234,13 @@ func accountPayload(acct Account, email string, ids Identifiers, organization st
 		p.PayloadOrganization = organization
 		return p
 	}
+	panic("profile: signInPayload of " + string(acct.Protocol)) // AppendBuild asks only for kinds that sign in
+}
+
+// mailAccountPayload is the payload of an IMAP or POP account, with texts
+// expanded by expand; email is acct.Address.String().
+func mailAccountPayload(acct Account, email string, ids Identifiers, organization string, texts Texts, expand func(string) string) mailPayload {
+	accountDescription := expand(texts.AccountDescription)
 	return mailPayload{
 		EmailAccountDescription:                accountDescription,
 		EmailAccountName:                       acct.Name,
