@@ -28,6 +28,17 @@ type Address struct {
 // String returns local@domain.
 func (a Address) String() string { return a.Local + "@" + a.Domain }
 
+// stringAs returns a.String(), made of s when s spells it already, as
+// the username of most accounts does: a profile then makes one string
+// less.
+func (a Address) stringAs(s string) string {
+	if len(s) == len(a.Local)+1+len(a.Domain) && s[len(a.Local)] == '@' &&
+		strings.HasPrefix(s, a.Local) && strings.HasSuffix(s, a.Domain) {
+		return s
+	}
+	return a.String()
+}
+
 // Key returns the normalised form used for identifiers and caching: the
 // whole address lower-cased. Mail providers treat local parts
 // case-insensitively in practice, and Fred@ and fred@ must not become two

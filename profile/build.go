@@ -151,7 +151,7 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 		return nil, fmt.Errorf("invalid account name: %w", err)
 	}
 	ids := deriveIdentifiers(opts.IdentifierPrefix, opts.Secret, acct)
-	email := acct.Address.String()
+	email := acct.Address.stringAs(acct.Incoming.Username)
 	provider := acct.Provider
 	if provider == "" {
 		provider = acct.Address.Domain

@@ -60,15 +60,19 @@ func payloadPart(p Protocol) string {
 // identifiersOf is identifiersFor with the payload's identifier, id.part,
 // already made.
 func identifiersOf(id, payload, part string, secret []byte, p Protocol, svc Services) Identifiers {
-	profileUUID := derivedUUID(secret, id, "profile", string(p))
+	var uuids [72]byte // both UUIDs, made into one string
 	if svc := svc.Effective(); svc != ServiceMail {
-		profileUUID = derivedUUID(secret, id, "profile", string(p), svc.String())
+		putDerivedUUID((*[36]byte)(uuids[:36]), secret, id, "profile", string(p), svc.String())
+	} else {
+		putDerivedUUID((*[36]byte)(uuids[:36]), secret, id, "profile", string(p))
 	}
+	putDerivedUUID((*[36]byte)(uuids[36:]), secret, id, part, string(p))
+	both := string(uuids[:])
 	return Identifiers{
 		Profile:     id,
-		ProfileUUID: profileUUID,
+		ProfileUUID: both[:36],
 		Payload:     payload,
-		PayloadUUID: derivedUUID(secret, id, part, string(p)),
+		PayloadUUID: both[36:],
 	}
 }
 
@@ -149,6 +153,13 @@ func appendEscapedIdentifier(b []byte, s string, lower bool) []byte {
 // two hash states and the padded keys on every call; TestDerivedUUIDHMAC
 // and FuzzDerivedUUID hold it to crypto/hmac.
 func derivedUUID(secret []byte, parts ...string) string {
+	var out [36]byte
+	putDerivedUUID(&out, secret, parts...)
+	return string(out[:])
+}
+
+// putDerivedUUID writes derivedUUID(secret, parts...) to out.
+func putDerivedUUID(out *[36]byte, secret []byte, parts ...string) {
 	const block = sha256.BlockSize
 	var key [block]byte
 	if len(secret) > block {
@@ -178,7 +189,6 @@ func derivedUUID(secret []byte, parts ...string) string {
 	u[6] = u[6]&0x0f | 0x80 // version 8
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	const hexdigits = "0123456789ABCDEF"
-	var out [36]byte
 	j := 0
 	for i, b := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -188,5 +198,4 @@ func derivedUUID(secret []byte, parts ...string) string {
 		out[j], out[j+1] = hexdigits[b>>4], hexdigits[b&0xf]
 		j += 2
 	}
-	return string(out[:])
 }
