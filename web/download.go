@@ -30,7 +30,10 @@ func (s *Server) downloadProfile(c echo.Context) error {
 		return err
 	}
 	dev := requestDevice(c.Request().UserAgent(), req.Device)
-	p, err := s.buildProfile(c, req, dev)
+	// The lang parameter as rawForm read it: site.ChooseLanguage would
+	// parse the whole query again, into a map, for that one value.
+	lang, _ := site.PickLanguage(f.Lang, c.Request().Header.Get("Accept-Language"))
+	p, err := s.buildProfileIn(c, req, dev, lang)
 	if err != nil {
 		if notInstallable(c, err) {
 			return s.showNotInstallable(c, err, req, nil)
@@ -122,6 +125,13 @@ type builtProfile struct {
 // its servers (see signs). A profile built before for the same inputs
 // comes from the cache.
 func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (builtProfile, error) {
+	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
+	return s.buildProfileIn(c, req, dev, lang)
+}
+
+// buildProfileIn is buildProfile with the texts in lang, the page's
+// language (site.ChooseLanguage).
+func (s *Server) buildProfileIn(c echo.Context, req accountRequest, dev device, lang string) (builtProfile, error) {
 	o, err := s.kinds(c.Request().Context(), req.Addr).choose(req.Proto, dev)
 	if err != nil {
 		return builtProfile{}, err
@@ -132,7 +142,6 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (b
 	}
 	acct := found.Account(req.Addr, o.Kind, req.Name)
 	acct.Services = req.Services
-	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
 	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found), lang: lang}
 	if p.signs {
 		p.signer = s.signerID()

@@ -46,7 +46,7 @@ func TestDownloadAllocs(t *testing.T) {
 		}
 		i++
 	})
-	const want = 44 // 80 before issue 16's second round
+	const want = 37 // 80 before issue 16's second round
 	if n > want {
 		t.Errorf("an uncached download makes %v allocations, want at most %d", n, want)
 	}
