@@ -28,6 +28,17 @@ type Address struct {
 // String returns local@domain.
 func (a Address) String() string { return a.Local + "@" + a.Domain }
 
+// stringAs returns a.String(), made of s when s spells it already, as
+// the username of most accounts does: a profile then makes one string
+// less.
+func (a Address) stringAs(s string) string {
+	if len(s) == len(a.Local)+1+len(a.Domain) && s[len(a.Local)] == '@' &&
+		strings.HasPrefix(s, a.Local) && strings.HasSuffix(s, a.Domain) {
+		return s
+	}
+	return a.String()
+}
+
 // Key returns the normalised form used for identifiers and caching: the
 // whole address lower-cased. Mail providers treat local parts
 // case-insensitively in practice, and Fred@ and fred@ must not become two
@@ -196,16 +207,17 @@ func normaliseDomain(domain string) (string, error) {
 	if len(ascii) > maxDomainLen {
 		return "", addrError("the domain is %d characters long; the limit is %d", len(ascii), maxDomainLen)
 	}
-	labels := strings.Split(ascii, ".")
-	if len(labels) < 2 {
+	if strings.IndexByte(ascii, '.') < 0 {
 		return "", addrError("%s is not a full domain name; it needs a dot, as in example.com", quote(domain))
 	}
-	for _, l := range labels {
+	var l string // label by label without a slice of them
+	for rest, more := ascii, true; more; {
+		l, rest, more = strings.Cut(rest, ".")
 		if err := checkLabel(l); err != nil {
 			return "", err
 		}
 	}
-	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" {
+	if strings.Trim(l, "0123456789") == "" { // the last label, the TLD
 		return "", addrError("addresses with an IP address instead of a domain name are not supported")
 	}
 	return ascii, nil

@@ -141,3 +141,12 @@ func FuzzParseAddress(f *testing.F) {
 		}
 	})
 }
+
+func TestAddressStringAs(t *testing.T) {
+	a := Address{Local: "Some.One", Domain: "btinternet.com"}
+	for _, s := range []string{"Some.One@btinternet.com", "some.one@btinternet.com", "Some.One", "", "Some.One@btinternet.co", "Some.One+btinternet.com", "Some.On@ebtinternet.com"} {
+		if got := a.stringAs(s); got != a.String() {
+			t.Errorf("%q.stringAs(%q) = %q, want %q", a, s, got, a.String())
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Default texts for the operator's settings. {provider}, {email} and
@@ -149,7 +151,7 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 		return nil, fmt.Errorf("invalid account name: %w", err)
 	}
 	ids := deriveIdentifiers(opts.IdentifierPrefix, opts.Secret, acct)
-	email := acct.Address.String()
+	email := acct.Address.stringAs(acct.Incoming.Username)
 	provider := acct.Provider
 	if provider == "" {
 		provider = acct.Address.Domain
@@ -167,9 +169,19 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	case acct.Protocol.SignsIn():
 		description = texts.SignInDescription
 	}
-	var content []payload
-	if svc.Has(ServiceMail) {
-		content = append(content, accountPayload(acct, ids, opts.Organization, texts, expand))
+	// Mail, calendars, contacts: the payloads are stored by index, not
+	// appended, so the compiler sees that they do not outlive the
+	// encoding and keeps them, boxed, off the heap.
+	var payloads [3]payload
+	n := 0
+	switch {
+	case !svc.Has(ServiceMail):
+	case acct.Protocol.SignsIn():
+		payloads[n] = signInPayload(acct, ids, opts.Organization, texts, expand)
+		n++
+	default:
+		payloads[n] = mailAccountPayload(acct, email, ids, opts.Organization, texts, expand)
+		n++
 	}
 	for _, dav := range [...]struct {
 		service Services
@@ -183,10 +195,11 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 		p.PayloadDisplayName = expand(dav.name)
 		p.PayloadIdentifier, p.PayloadUUID = serviceIdentifiers(opts.IdentifierPrefix, opts.Secret, acct.Address, dav.service)
 		p.PayloadOrganization = opts.Organization
-		content = append(content, p)
+		payloads[n] = p
+		n++
 	}
 	doc := configuration{
-		PayloadContent:      content,
+		PayloadContent:      payloads[:n],
 		PayloadDescription:  expand(description),
 		PayloadDisplayName:  expand(texts.DisplayName),
 		PayloadIdentifier:   ids.Profile,
@@ -202,10 +215,10 @@ func AppendBuild(dst []byte, acct Account, opts Options) ([]byte, error) {
 	return append(encode(dst, doc), '\n'), nil
 }
 
-// accountPayload is the payload of the account itself: mail, Exchange or
-// Google by acct.Protocol, with texts expanded by expand.
-func accountPayload(acct Account, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
-	email := acct.Address.String()
+// signInPayload is the payload of an account that signs in on the
+// provider's page, Exchange or Google by acct.Protocol, with texts
+// expanded by expand.
+func signInPayload(acct Account, ids Identifiers, organization string, texts Texts, expand func(string) string) payload {
 	accountDescription := expand(texts.AccountDescription)
 	switch acct.Protocol {
 	case Exchange:
@@ -221,6 +234,13 @@ func accountPayload(acct Account, ids Identifiers, organization string, texts Te
 		p.PayloadOrganization = organization
 		return p
 	}
+	panic("profile: signInPayload of " + string(acct.Protocol)) // AppendBuild asks only for kinds that sign in
+}
+
+// mailAccountPayload is the payload of an IMAP or POP account, with texts
+// expanded by expand; email is acct.Address.String().
+func mailAccountPayload(acct Account, email string, ids Identifiers, organization string, texts Texts, expand func(string) string) mailPayload {
+	accountDescription := expand(texts.AccountDescription)
 	return mailPayload{
 		EmailAccountDescription:                accountDescription,
 		EmailAccountName:                       acct.Name,
@@ -288,18 +308,44 @@ func expandTemplate(template, provider, email, organization, services string) st
 // FileName is a safe download name for acct's profile: ASCII only, no path
 // or quoting characters, ending in .mobileconfig.
 func FileName(a Address) string {
-	var b strings.Builder
-	for _, r := range a.Key() {
+	var buf [256]byte // a usual name fits: one allocation, the string
+	return string(AppendFileName(buf[:0], a))
+}
+
+// AppendFileName appends FileName(a) to dst, for a caller that writes it
+// into a header. It reads the address as Key does, lower-cased rune by
+// rune, without making that string.
+func AppendFileName(dst []byte, a Address) []byte {
+	start := len(dst)
+	dst = appendFileChars(dst, a.Local)
+	dst = append(dst, '@')
+	dst = appendFileChars(dst, a.Domain)
+	name := dst[start:]
+	i, j := 0, len(name)
+	for i < j && name[i] == '.' {
+		i++
+	}
+	for j > i && name[j-1] == '.' {
+		j--
+	}
+	n := copy(name, name[i:j]) // strings.Trim(name, ".")
+	dst = dst[:start+min(n, 200)]
+	return append(dst, ".mobileconfig"...)
+}
+
+// appendFileChars appends the characters of s that a file name keeps,
+// lower-cased as strings.ToLower does, and '_' for every other rune.
+func appendFileChars(dst []byte, s string) []byte {
+	for _, r := range s {
+		if r >= utf8.RuneSelf || 'A' <= r && r <= 'Z' {
+			r = unicode.ToLower(r) // the Kelvin sign becomes a k, as in Key
+		}
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '@', r == '+':
-			b.WriteRune(r)
+			dst = append(dst, byte(r))
 		default:
-			b.WriteByte('_')
+			dst = append(dst, '_')
 		}
 	}
-	name := strings.Trim(b.String(), ".")
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	return name + ".mobileconfig"
+	return dst
 }

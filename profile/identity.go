@@ -2,7 +2,7 @@ package profile
 
 import (
 	"crypto/sha256"
-	"strings"
+	"unicode/utf8"
 )
 
 // Identifiers derive every identifier of a profile from the address, so that
@@ -29,27 +29,50 @@ type Identifiers struct {
 // so it replaces a mail-only one and the other way round; its top-level
 // UUID also depends on the services, so that two different profiles never
 // share one, while a mail-only profile's is what it always was.
+//
+// Both identifiers are cut from one string: the payload's is the
+// profile's and its last part.
 func deriveIdentifiers(prefix string, secret []byte, acct Account) Identifiers {
-	return identifiersFor(prefix+"."+escapeIdentifier(acct.Address.Key()), secret, acct.Protocol, acct.Services)
+	part := payloadPart(acct.Protocol)
+	var buf [320]byte // a usual identifier fits
+	b := appendAddressIdentifier(buf[:0], prefix, acct.Address)
+	n := len(b)
+	payload := string(append(append(b, '.'), part...))
+	return identifiersOf(payload[:n], payload, part, secret, acct.Protocol, acct.Services)
 }
 
 // identifiersFor derives the identifiers of a profile of kind p with the
-// services svc whose top-level identifier is id: an address's
-// (deriveIdentifiers) or an MDM template's (BuildTemplate).
+// services svc whose top-level identifier is id: an MDM template's
+// (BuildTemplate); an address's is made by deriveIdentifiers.
 func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifiers {
-	part := "mail"
+	part := payloadPart(p)
+	return identifiersOf(id, id+"."+part, part, secret, p, svc)
+}
+
+// payloadPart is the last part of the account payload's identifier.
+func payloadPart(p Protocol) string {
 	if p == Exchange || p == Google {
-		part = string(p)
+		return string(p)
 	}
-	profileUUID := derivedUUID(secret, id, "profile", string(p))
+	return "mail"
+}
+
+// identifiersOf is identifiersFor with the payload's identifier, id.part,
+// already made.
+func identifiersOf(id, payload, part string, secret []byte, p Protocol, svc Services) Identifiers {
+	var uuids [72]byte // both UUIDs, made into one string
 	if svc := svc.Effective(); svc != ServiceMail {
-		profileUUID = derivedUUID(secret, id, "profile", string(p), svc.String())
+		putDerivedUUID((*[36]byte)(uuids[:36]), secret, id, "profile", string(p), svc.String())
+	} else {
+		putDerivedUUID((*[36]byte)(uuids[:36]), secret, id, "profile", string(p))
 	}
+	putDerivedUUID((*[36]byte)(uuids[36:]), secret, id, part, string(p))
+	both := string(uuids[:])
 	return Identifiers{
 		Profile:     id,
-		ProfileUUID: profileUUID,
-		Payload:     id + "." + part,
-		PayloadUUID: derivedUUID(secret, id, part, string(p)),
+		ProfileUUID: both[:36],
+		Payload:     payload,
+		PayloadUUID: both[36:],
 	}
 }
 
@@ -60,12 +83,37 @@ func identifiersFor(id string, secret []byte, p Protocol, svc Services) Identifi
 // server, so a new download updates the installed calendar or contacts
 // account in place.
 func serviceIdentifiers(prefix string, secret []byte, addr Address, service Services) (identifier, uuid string) {
-	id := prefix + "." + escapeIdentifier(addr.Key())
 	part := "caldav"
 	if service == ServiceContacts {
 		part = "carddav"
 	}
-	return id + "." + part, derivedUUID(secret, id, part)
+	var buf [320]byte
+	b := appendAddressIdentifier(buf[:0], prefix, addr)
+	n := len(b)
+	identifier = string(append(append(b, '.'), part...))
+	return identifier, derivedUUID(secret, identifier[:n], part)
+}
+
+// appendAddressIdentifier appends prefix + "." + escapeIdentifier(a.Key())
+// without making the two strings in between: an ASCII address is
+// lower-cased byte by byte, as strings.ToLower does it.
+func appendAddressIdentifier(b []byte, prefix string, a Address) []byte {
+	b = append(append(b, prefix...), '.')
+	if !isASCII(a.Local) || !isASCII(a.Domain) {
+		return appendEscapedIdentifier(b, a.Key(), false)
+	}
+	b = appendEscapedIdentifier(b, a.Local, true)
+	b = appendEscapedIdentifier(b, "@", false)
+	return appendEscapedIdentifier(b, a.Domain, true)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // escapeIdentifier makes an address fit a reverse-DNS identifier, one to
@@ -73,21 +121,26 @@ func serviceIdentifiers(prefix string, secret []byte, addr Address, service Serv
 // included, becomes _XX, so distinct addresses stay distinct
 // ("a@b.com" -> "a_40b.com").
 func escapeIdentifier(s string) string {
+	return string(appendEscapedIdentifier(make([]byte, 0, len(s)+8), s, false))
+}
+
+// appendEscapedIdentifier appends escapeIdentifier(s), or with lower
+// escapeIdentifier(strings.ToLower(s)) for an ASCII s.
+func appendEscapedIdentifier(b []byte, s string, lower bool) []byte {
 	const hexdigits = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if lower && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '.':
-			b.WriteByte(c)
+			b = append(b, c)
 		default:
-			b.WriteByte('_')
-			b.WriteByte(hexdigits[c>>4])
-			b.WriteByte(hexdigits[c&0xf])
+			b = append(b, '_', hexdigits[c>>4], hexdigits[c&0xf])
 		}
 	}
-	return b.String()
+	return b
 }
 
 // derivedUUID is an RFC 9562 (successor of RFC 4122) version 8 UUID whose
@@ -100,6 +153,13 @@ func escapeIdentifier(s string) string {
 // two hash states and the padded keys on every call; TestDerivedUUIDHMAC
 // and FuzzDerivedUUID hold it to crypto/hmac.
 func derivedUUID(secret []byte, parts ...string) string {
+	var out [36]byte
+	putDerivedUUID(&out, secret, parts...)
+	return string(out[:])
+}
+
+// putDerivedUUID writes derivedUUID(secret, parts...) to out.
+func putDerivedUUID(out *[36]byte, secret []byte, parts ...string) {
 	const block = sha256.BlockSize
 	var key [block]byte
 	if len(secret) > block {
@@ -129,7 +189,6 @@ func derivedUUID(secret []byte, parts ...string) string {
 	u[6] = u[6]&0x0f | 0x80 // version 8
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	const hexdigits = "0123456789ABCDEF"
-	var out [36]byte
 	j := 0
 	for i, b := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -139,5 +198,4 @@ func derivedUUID(secret []byte, parts ...string) string {
 		out[j], out[j+1] = hexdigits[b>>4], hexdigits[b&0xf]
 		j += 2
 	}
-	return string(out[:])
 }

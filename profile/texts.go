@@ -48,30 +48,29 @@ const (
 )
 
 // withDefaults is t with every empty text set to its English default.
+// It is written out field by field: a table of pointers to the fields
+// made the copy escape, an allocation for every profile.
 func (t Texts) withDefaults() Texts {
-	for _, f := range []struct {
-		v   *string
-		def string
-	}{
-		{&t.DisplayName, DefaultDisplayName},
-		{&t.Description, DefaultDescription},
-		{&t.SignInDescription, DefaultSignInDescription},
-		{&t.MailPayloadName, DefaultMailPayloadName},
-		{&t.GooglePayloadName, DefaultGooglePayloadName},
-		{&t.AccountDescription, DefaultAccountDescription},
-		{&t.ServicesDescription, DefaultServicesDescription},
-		{&t.CalendarPayloadName, DefaultCalendarPayloadName},
-		{&t.ContactsPayloadName, DefaultContactsPayloadName},
-		{&t.WordMail, "mail"},
-		{&t.WordCalendars, "calendars"},
-		{&t.WordContacts, "contacts"},
-		{&t.WordAnd, "and"},
-	} {
-		if *f.v == "" {
-			*f.v = f.def
-		}
-	}
+	setDefault(&t.DisplayName, DefaultDisplayName)
+	setDefault(&t.Description, DefaultDescription)
+	setDefault(&t.SignInDescription, DefaultSignInDescription)
+	setDefault(&t.MailPayloadName, DefaultMailPayloadName)
+	setDefault(&t.GooglePayloadName, DefaultGooglePayloadName)
+	setDefault(&t.AccountDescription, DefaultAccountDescription)
+	setDefault(&t.ServicesDescription, DefaultServicesDescription)
+	setDefault(&t.CalendarPayloadName, DefaultCalendarPayloadName)
+	setDefault(&t.ContactsPayloadName, DefaultContactsPayloadName)
+	setDefault(&t.WordMail, "mail")
+	setDefault(&t.WordCalendars, "calendars")
+	setDefault(&t.WordContacts, "contacts")
+	setDefault(&t.WordAnd, "and")
 	return t
+}
+
+func setDefault(v *string, def string) {
+	if *v == "" {
+		*v = def
+	}
 }
 
 // fields names each text, for Validate and for a cache key.

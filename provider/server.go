@@ -161,11 +161,12 @@ func checkHostname(h string) error {
 			return fmt.Errorf("hostname %q may only contain letters, digits, dots and hyphens", truncate(h, 64))
 		}
 	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
+	if strings.IndexByte(h, '.') < 0 {
 		return fmt.Errorf("hostname %q is not a fully qualified domain name", h)
 	}
-	for _, l := range labels {
+	var l string // label by label without a slice of them: it runs for every download
+	for rest, more := h, true; more; {
+		l, rest, more = strings.Cut(rest, ".")
 		switch {
 		case l == "":
 			return fmt.Errorf("hostname %q has an empty label", h)
@@ -175,7 +176,7 @@ func checkHostname(h string) error {
 			return fmt.Errorf("hostname %q has a label that starts or ends with a hyphen", h)
 		}
 	}
-	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+	if strings.Trim(l, "0123456789") == "" { // the last label
 		return fmt.Errorf("hostname %q is an IP address, not a name", h)
 	}
 	return nil

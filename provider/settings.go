@@ -114,10 +114,16 @@ func (p *Provider) mailSettings(addr profile.Address, proto profile.Protocol) (S
 	if err != nil {
 		return Settings{}, p.withInstead(err, addr)
 	}
+	// Most providers sign in with the address on both servers: one string.
+	inUser := expand(in.srv.Username, addr)
+	outUser := inUser
+	if out.srv.Username != in.srv.Username {
+		outUser = expand(out.srv.Username, addr)
+	}
 	s := Settings{
 		Provider: p,
-		Incoming: in.server(addr),
-		Outgoing: out.server(addr),
+		Incoming: in.server(addr, inUser),
+		Outgoing: out.server(addr, outUser),
 		Calendar: davFor(p.CalDAV, addr),
 		Contacts: davFor(p.CardDAV, addr),
 	}
@@ -155,14 +161,16 @@ type choice struct {
 	skippedOAuth bool // OAuth2 was listed before the method we took
 }
 
-func (c choice) server(addr profile.Address) profile.Server {
+// server is the profile's server for c, whose username is
+// expand(c.srv.Username, addr).
+func (c choice) server(addr profile.Address, username string) profile.Server {
 	return profile.Server{
 		Host:     hostname(c.srv, addr),
 		Port:     c.srv.Port,
 		UseSSL:   true, // choose only returns SSL and STARTTLS servers
 		STARTTLS: c.srv.SocketType == SocketSTARTTLS,
 		Auth:     c.auth,
-		Username: expand(c.srv.Username, addr),
+		Username: username,
 	}
 }
 

@@ -1,13 +1,11 @@
 package web
 
 import (
-	"container/list"
 	"crypto/sha256"
 	"encoding/binary"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
@@ -26,7 +24,7 @@ const DefaultProfileCacheSize = 1000
 const ProfileCacheEntryBytes = 4 << 10
 
 // entryOverhead approximates what an entry costs beyond its bytes: the
-// key in the map and in the list element, and the element itself.
+// key in the map and the entry itself, links included.
 const entryOverhead = 160
 
 // aliasOverhead approximates what a request alias costs beyond its key's
@@ -67,12 +65,11 @@ type profileCache struct {
 	options    []byte // canonical encoding of the profile options, made once
 
 	mu       sync.Mutex
-	entries  map[cacheKey]*list.Element // of *cacheEntry
-	requests map[string]*list.Element   // by requestKey; of *cacheEntry
-	lru      *list.List                 // most recently used at the front
+	entries  map[cacheKey]*cacheEntry
+	requests map[string]*cacheEntry // by requestKey
+	lru      cacheEntry             // the ring's head: lru.next is the most recently used
 	bytes    int
-
-	flight singleflight.Group
+	flights  map[cacheKey]*flight // builds under way (cache_get.go)
 }
 
 type cacheEntry struct {
@@ -81,6 +78,8 @@ type cacheEntry struct {
 
 	download *cachedDownload // set by the first remember; nil until then
 	aliases  []string        // this entry's keys in profileCache.requests
+
+	prev, next *cacheEntry // neighbours in the LRU ring, linked in place: no list element per entry
 }
 
 // cachedDownload is everything a repeat /profile download needs beyond
@@ -91,6 +90,8 @@ type cachedDownload struct {
 	signed      bool
 	signer      string             // fingerprint of the signing certificate when signed
 	served      prometheus.Counter // mailprofile_profiles_served_total for its labels
+
+	values [2]string // what length and disposition hold (newDownload)
 }
 
 // newProfileCache returns a cache of at most size entries, or nil (no
@@ -104,14 +105,16 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 		opts.SignInDescription, opts.MailPayloadName, opts.GooglePayloadName, opts.AccountDescription, string(opts.Secret)} {
 		options = appendKeyString(options, v)
 	}
-	return &profileCache{
+	pc := &profileCache{
 		maxEntries: size,
 		maxBytes:   size * ProfileCacheEntryBytes,
 		options:    options,
-		entries:    make(map[cacheKey]*list.Element),
-		requests:   make(map[string]*list.Element),
-		lru:        list.New(),
+		entries:    make(map[cacheKey]*cacheEntry),
+		requests:   make(map[string]*cacheEntry),
+		flights:    make(map[cacheKey]*flight),
 	}
+	pc.lru.prev, pc.lru.next = &pc.lru, &pc.lru
+	return pc
 }
 
 // key hashes everything that shapes the bytes of acct's profile. signer
@@ -149,57 +152,38 @@ func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer
 	return sha256.Sum256(b)
 }
 
-// get returns the bytes for key, built by build when they are not cached.
-// Concurrent calls for one key share one build. The returned bytes are
-// shared: callers must not modify them.
-func (pc *profileCache) get(key cacheKey, build func() ([]byte, error)) ([]byte, error) {
-	if body, ok := pc.lookup(key); ok {
-		return body, nil
-	}
-	v, err, _ := pc.flight.Do(string(key[:]), func() (any, error) {
-		// A build that finished just before this one started has stored
-		// its bytes already.
-		if body, ok := pc.lookup(key); ok {
-			return body, nil
-		}
-		body, err := build()
-		if err != nil {
-			return nil, err
-		}
-		pc.add(key, body)
-		return body, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]byte), nil
-}
-
 func (pc *profileCache) lookup(key cacheKey) ([]byte, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	el, ok := pc.entries[key]
+	e, ok := pc.entries[key]
 	if !ok {
 		return nil, false
 	}
-	pc.lru.MoveToFront(el)
-	return el.Value.(*cacheEntry).body, true
+	pc.moveToFront(e)
+	return e.body, true
 }
 
 func (pc *profileCache) add(key cacheKey, body []byte) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.addLocked(key, body)
+}
+
+// addLocked is add with pc.mu held.
+func (pc *profileCache) addLocked(key cacheKey, body []byte) {
 	cost := len(body) + entryOverhead
 	if cost > pc.maxBytes {
+		return
+	}
+	if _, ok := pc.entries[key]; ok {
 		return
 	}
 	if cap(body)-len(body) > 512 {
 		body = append([]byte(nil), body...) // keep only what is served
 	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if _, ok := pc.entries[key]; ok {
-		return
-	}
-	pc.entries[key] = pc.lru.PushFront(&cacheEntry{key: key, body: body})
+	e := &cacheEntry{key: key, body: body}
+	pc.pushFront(e)
+	pc.entries[key] = e
 	pc.bytes += cost
 	pc.evict()
 }
@@ -208,13 +192,12 @@ func (pc *profileCache) add(key cacheKey, body []byte) {
 // the cache is within its bounds. pc.mu must be held.
 func (pc *profileCache) evict() {
 	for len(pc.entries) > pc.maxEntries || pc.bytes > pc.maxBytes {
-		oldest := pc.lru.Back()
-		e := oldest.Value.(*cacheEntry)
-		pc.lru.Remove(oldest)
+		e := pc.lru.prev
+		pc.unlink(e)
 		delete(pc.entries, e.key)
 		pc.bytes -= len(e.body) + entryOverhead
 		for _, a := range e.aliases {
-			if pc.requests[a] == oldest {
+			if pc.requests[a] == e {
 				delete(pc.requests, a)
 			}
 			pc.bytes -= len(a) + aliasOverhead
@@ -229,16 +212,15 @@ func (pc *profileCache) evict() {
 func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	el, ok := pc.entries[key]
+	e, ok := pc.entries[key]
 	if !ok {
 		return
 	}
-	e := el.Value.(*cacheEntry)
 	if e.download == nil {
 		e.download = d
 	}
 	if old, ok := pc.requests[rk]; ok {
-		if old == el {
+		if old == e {
 			return
 		}
 		// The request was answered by another entry before: another
@@ -248,7 +230,7 @@ func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
 	if len(e.aliases) >= maxAliases {
 		return
 	}
-	pc.requests[rk] = el
+	pc.requests[rk] = e
 	e.aliases = append(e.aliases, rk)
 	pc.bytes += len(rk) + aliasOverhead
 	pc.evict()
@@ -260,12 +242,11 @@ func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
 func (pc *profileCache) lookupRequest(rk []byte) (*cachedDownload, []byte) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	el, ok := pc.requests[string(rk)]
+	e, ok := pc.requests[string(rk)]
 	if !ok {
 		return nil, nil
 	}
-	pc.lru.MoveToFront(el)
-	e := el.Value.(*cacheEntry)
+	pc.moveToFront(e)
 	return e.download, e.body
 }
 

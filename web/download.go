@@ -1,10 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -30,43 +30,82 @@ func (s *Server) downloadProfile(c echo.Context) error {
 		return err
 	}
 	dev := requestDevice(c.Request().UserAgent(), req.Device)
-	p, err := s.buildProfile(c, req, dev)
+	// The lang parameter as rawForm read it: site.ChooseLanguage would
+	// parse the whole query again, into a map, for that one value.
+	lang, _ := site.PickLanguage(f.Lang, c.Request().Header.Get("Accept-Language"))
+	p, err := s.buildProfileIn(c, req, dev, lang)
 	if err != nil {
 		if notInstallable(c, err) {
 			return s.showNotInstallable(c, err, req, nil)
 		}
 		return err
 	}
-	if err := sendProfile(c, req.Addr, p.body); err != nil {
+	d := newDownload(req.Addr, p.body)
+	if err := sendDownload(c, d, p.body); err != nil {
 		return err
 	}
 	served := s.metrics.profilesServed(p.kind, p.signs, p.found)
 	served.Inc()
-	s.rememberDownload(f, c.Request().UserAgent(), req, p, served)
+	s.rememberServed(f, c.Request().UserAgent(), p, d, served)
 	return nil
 }
 
 // sendProfile writes finished profile bytes as a download.
 func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
+	return sendDownload(c, newDownload(addr, body), body)
+}
+
+// sendDownload writes body as a download with d's headers. The header
+// values are d's own slices, which net/http only reads: the fast path
+// sends the same ones again.
+func sendDownload(c echo.Context, d *cachedDownload, body []byte) error {
 	h := c.Response().Header()
 	setDownloadSecurityHeaders(h, c.Scheme() == "https") // Server.scheme: TLS here or at a trusted proxy
-	h[headerContentDisposition] = []string{contentDisposition(addr)}
+	h[headerContentDisposition] = d.disposition
 	h[headerCacheControl] = noStore
-	h[headerContentLength] = []string{strconv.Itoa(len(body))} // else Echo sends it chunked
+	h[headerContentLength] = d.length               // else Echo sends it chunked
+	h[headerContentType] = profileContentTypeHeader // Blob keeps a Content-Type already set
 	return c.Blob(http.StatusOK, profileContentType, body)
 }
 
-// contentDisposition makes the download a file named after addr. It
-// writes what mime.FormatMediaType("attachment", {"filename": name})
-// would, for the names profile.FileName makes (a–z, 0–9 and ".-_@+"):
-// quoted when the name holds an @, a tspecial, and never an escape.
-// TestContentDisposition holds the two together.
+// newDownload prepares the headers of a download of body for addr. Both
+// values are cut from one string and held in the struct itself, so a
+// download's headers cost two allocations, and the same struct becomes
+// the cache's prepared download (rememberServed).
+func newDownload(addr profile.Address, body []byte) *cachedDownload {
+	var buf [320]byte // a usual file name fits
+	b := strconv.AppendInt(buf[:0], int64(len(body)), 10)
+	n := len(b)
+	both := string(appendContentDisposition(b, addr))
+	d := &cachedDownload{values: [2]string{both[:n], both[n:]}}
+	// Full slice expressions: a header appended to must not write over
+	// its neighbour.
+	d.length, d.disposition = d.values[0:1:1], d.values[1:2:2]
+	return d
+}
+
+// contentDisposition is the Content-Disposition of a download for addr.
 func contentDisposition(addr profile.Address) string {
-	name := profile.FileName(addr)
-	if strings.IndexByte(name, '@') >= 0 {
-		return `attachment; filename="` + name + `"`
+	var buf [256]byte
+	return string(appendContentDisposition(buf[:0], addr))
+}
+
+// appendContentDisposition appends the Content-Disposition that makes
+// the download a file named after addr. It writes what
+// mime.FormatMediaType("attachment", {"filename": name}) would, for the
+// names profile.FileName makes (a–z, 0–9 and ".-_@+"): quoted when the
+// name holds an @, a tspecial, and never an escape.
+// TestContentDisposition holds the two together.
+func appendContentDisposition(b []byte, addr profile.Address) []byte {
+	const head = "attachment; filename="
+	b = append(b, head+`"`...)
+	start := len(b)
+	b = profile.AppendFileName(b, addr)
+	if bytes.IndexByte(b[start:], '@') >= 0 {
+		return append(b, '"')
 	}
-	return "attachment; filename=" + name
+	copy(b[start-1:], b[start:]) // no quote needed
+	return b[:len(b)-1]
 }
 
 // builtProfile is a finished profile and what it was made from.
@@ -86,6 +125,13 @@ type builtProfile struct {
 // its servers (see signs). A profile built before for the same inputs
 // comes from the cache.
 func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (builtProfile, error) {
+	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
+	return s.buildProfileIn(c, req, dev, lang)
+}
+
+// buildProfileIn is buildProfile with the texts in lang, the page's
+// language (site.ChooseLanguage).
+func (s *Server) buildProfileIn(c echo.Context, req accountRequest, dev device, lang string) (builtProfile, error) {
 	o, err := s.kinds(c.Request().Context(), req.Addr).choose(req.Proto, dev)
 	if err != nil {
 		return builtProfile{}, err
@@ -96,7 +142,6 @@ func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (b
 	}
 	acct := found.Account(req.Addr, o.Kind, req.Name)
 	acct.Services = req.Services
-	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
 	p := builtProfile{kind: o.Kind, found: found, signs: s.signs(found), lang: lang}
 	if p.signs {
 		p.signer = s.signerID()

@@ -256,6 +256,7 @@ func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto pro
 		source = "none" // the zero Settings of an error say nothing of the source
 	}
 	switch {
+	case err == nil: // found; and errors.As's target would be made for nothing
 	case errors.Is(err, provider.ErrNotFound):
 		outcome = "not_found"
 	case errors.Is(err, provider.ErrOAuthOnly), errors.Is(err, provider.ErrNoProtocol), errors.Is(err, provider.ErrNoSecureServer):
