@@ -6,10 +6,8 @@ import "github.com/prometheus/client_golang/prometheus"
 // same email, type, name and device as f, from a device that installs
 // the same kinds as the one with User-Agent ua, which was just answered
 // with p and the headers of d; served counts such downloads. d becomes
-// the entry's prepared download, so its headers are made once.
-//
-// It does what rememberDownload (fastpath.go) did, without preparing the
-// headers a second time and with the request key on the stack.
+// the entry's prepared download, so its headers are made once; the
+// request key is made on the stack.
 func (s *Server) rememberServed(f formValues, ua string, p builtProfile, d *cachedDownload, served prometheus.Counter) {
 	if s.cache == nil || !p.cached || p.found.Origin.Discovered() {
 		return

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -185,22 +184,4 @@ func (s *Server) signerID() string {
 		return f.Fingerprint()
 	}
 	return ""
-}
-
-// rememberDownload lets the fast path answer the next request with the
-// same email, type, name and device as f, from a device that installs
-// the same kinds as the one with User-Agent ua, which was just answered
-// with p; served counts such downloads.
-func (s *Server) rememberDownload(f formValues, ua string, req accountRequest, p builtProfile, served prometheus.Counter) {
-	if s.cache == nil || !p.cached || p.found.Origin.Discovered() {
-		return
-	}
-	d := &cachedDownload{
-		length:      []string{strconv.Itoa(len(p.body))},
-		disposition: []string{contentDisposition(req.Addr)},
-		signed:      p.signs,
-		signer:      p.signer,
-		served:      served,
-	}
-	s.cache.remember(p.key, string(requestKey(nil, f, ua, p.lang)), d)
 }

@@ -90,7 +90,7 @@ func (s *Server) logAccess(r *http.Request, status int, size int64, start time.T
 // X-Request-Id response header, where requestID reads it.
 func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set(echo.HeaderXRequestID, s.requestIDOf(c.Request()))
+		c.Response().Header()[headerRequestID] = []string{s.requestIDOf(c.Request())}
 		return next(c)
 	}
 }

@@ -279,8 +279,12 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.securityHeaders)
 	e.Use(discoveryClient)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "64K",
-		Skipper: func(c echo.Context) bool { return c.Path() == bulkPath || boundsOwnBody(c.Path()) },
+		Limit: "64K",
+		// A request without a body (net/http's NoBody: every GET a browser
+		// sends) has nothing to bound.
+		Skipper: func(c echo.Context) bool {
+			return c.Request().Body == http.NoBody || c.Path() == bulkPath || boundsOwnBody(c.Path())
+		},
 	}))
 
 	// Per-route middleware: a Group with middleware would answer 404 for
