@@ -100,8 +100,8 @@ func standInQuery(raw, domain string) (string, bool) {
 	return string(b), true
 }
 
-// standInQueryValues is standInQuery by url.Values, for a query of many
-// parameters.
+// standInQueryValues is what standInQuery means, by url.Values: the
+// way for a query of many parameters, and the tests' reference.
 func standInQueryValues(raw, domain string) (string, bool) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {

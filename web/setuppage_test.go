@@ -24,6 +24,21 @@ type setupCase struct {
 	header        []string
 }
 
+// request is a GET of target from the trusted proxy with tc's headers
+// ("Host" sets the request's host).
+func (tc setupCase) request(target string) *http.Request {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.RemoteAddr = trustedProxy + ":1234"
+	for i := 0; i+1 < len(tc.header); i += 2 {
+		if tc.header[i] == "Host" {
+			req.Host = tc.header[i+1]
+			continue
+		}
+		req.Header.Set(tc.header[i], tc.header[i+1])
+	}
+	return req
+}
+
 // setupCases are requests of every kind the review page answers: each
 // catalog provider, type, device, language, client hints and proxy.
 func setupCases() []setupCase {
@@ -84,15 +99,7 @@ func TestSetupPageSplice(t *testing.T) {
 		for _, local := range locals {
 			target := "/setup?email=" + url.QueryEscape(local+"@"+tc.domain) + tc.query
 			answer := func(render func(*Server, echo.Context) error) (int, http.Header, []byte) {
-				req := httptest.NewRequest(http.MethodGet, target, nil)
-				req.RemoteAddr = trustedProxy + ":1234"
-				for i := 0; i+1 < len(tc.header); i += 2 {
-					if tc.header[i] == "Host" {
-						req.Host = tc.header[i+1]
-						continue
-					}
-					req.Header.Set(tc.header[i], tc.header[i+1])
-				}
+				req := tc.request(target)
 				rec := httptest.NewRecorder()
 				c := s.echo.NewContext(req, rec)
 				if err := render(s.Server, c); err != nil {
