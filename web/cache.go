@@ -12,16 +12,19 @@ import (
 )
 
 // DefaultProfileCacheSize is the suggested number of finished profiles
-// to keep: at most 4 MiB of profile bytes, which with the garbage
-// collector's headroom adds up to about 10 MiB to the peak RSS when full
-// (docs/performance.md). Each entry costs about 10 KiB of RSS.
+// to keep: at most 3.25 MiB of profile bytes (docs/performance.md).
 const DefaultProfileCacheSize = 1000
 
 // ProfileCacheEntryBytes is the byte budget per entry. A signed profile
-// is 3–5 KB (the plist, the certificates, the signature), so a cache of n
-// entries holds at most n × 4 KiB: when the profiles are large (long
-// names, a long certificate chain) it keeps fewer of them.
-const ProfileCacheEntryBytes = 4 << 10
+// is 3.4–4.6 KB (the plist, the certificates, the signature), but an
+// entry keeps it without the signing chain, which its signer's entries
+// share (profileBody): 2.6 KB (ECDSA P-256) to 2.9 KB (RSA-2048) with a
+// leaf and an intermediate, about 3 KB with its key, its request alias
+// and its overhead. A cache of n entries holds at most n × 3.25 KiB:
+// 1000 typical ones of either kind (TestCacheHoldsTypicalProfiles), fewer
+// when the profiles are large (long names, a long certificate chain).
+// The budget also sizes serve's soft memory limit (cmd/mailprofile).
+const ProfileCacheEntryBytes = 13 << 8
 
 // entryOverhead approximates what an entry costs beyond its bytes: the
 // key in the map and the entry itself, links included.
@@ -70,11 +73,12 @@ type profileCache struct {
 	lru      cacheEntry             // the ring's head: lru.next is the most recently used
 	bytes    int
 	flights  map[cacheKey]*flight // builds under way (cache_get.go)
+	chain    []byte               // the signing chain the newest entries share (cache_body.go)
 }
 
 type cacheEntry struct {
 	key  cacheKey
-	body []byte
+	body profileBody
 
 	download *cachedDownload // set by the first remember; nil until then
 	aliases  []string        // this entry's keys in profileCache.requests
@@ -152,34 +156,38 @@ func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer
 	return sha256.Sum256(b)
 }
 
-func (pc *profileCache) lookup(key cacheKey) ([]byte, bool) {
+func (pc *profileCache) lookup(key cacheKey) (profileBody, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e, ok := pc.entries[key]
 	if !ok {
-		return nil, false
+		return profileBody{}, false
 	}
 	pc.moveToFront(e)
 	return e.body, true
 }
 
 func (pc *profileCache) add(key cacheKey, body []byte) {
+	b := splitBody(body)
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	pc.addLocked(key, body)
+	pc.addLocked(key, pc.share(b))
 }
 
-// addLocked is add with pc.mu held.
-func (pc *profileCache) addLocked(key cacheKey, body []byte) {
-	cost := len(body) + entryOverhead
+// addLocked is add with pc.mu held and body split and shared
+// (splitBody, profileCache.share). An entry
+// counts for the bytes it keeps, not for the chain its signer's entries
+// share: that is one copy of 1–2.5 KB per signer.
+func (pc *profileCache) addLocked(key cacheKey, body profileBody) {
+	cost := body.kept() + entryOverhead
 	if cost > pc.maxBytes {
 		return
 	}
 	if _, ok := pc.entries[key]; ok {
 		return
 	}
-	if cap(body)-len(body) > 512 {
-		body = append([]byte(nil), body...) // keep only what is served
+	if body.chain == nil && cap(body.rest)-len(body.rest) > 512 {
+		body.rest = append([]byte(nil), body.rest...) // keep only what is served
 	}
 	e := &cacheEntry{key: key, body: body}
 	pc.pushFront(e)
@@ -195,7 +203,7 @@ func (pc *profileCache) evict() {
 		e := pc.lru.prev
 		pc.unlink(e)
 		delete(pc.entries, e.key)
-		pc.bytes -= len(e.body) + entryOverhead
+		pc.bytes -= e.body.kept() + entryOverhead
 		for _, a := range e.aliases {
 			if pc.requests[a] == e {
 				delete(pc.requests, a)
@@ -239,12 +247,12 @@ func (pc *profileCache) remember(key cacheKey, rk string, d *cachedDownload) {
 // lookupRequest returns the prepared download for the request key rk
 // (given as bytes, so the lookup makes no string) and its entry's profile
 // bytes, or nil.
-func (pc *profileCache) lookupRequest(rk []byte) (*cachedDownload, []byte) {
+func (pc *profileCache) lookupRequest(rk []byte) (*cachedDownload, profileBody) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e, ok := pc.requests[string(rk)]
 	if !ok {
-		return nil, nil
+		return nil, profileBody{}
 	}
 	pc.moveToFront(e)
 	return e.download, e.body

@@ -4,14 +4,15 @@ import "errors"
 
 // get returns the bytes for key, built by build when they are not cached.
 // Concurrent calls for one key share one build. The returned bytes are
-// shared: callers must not modify them.
+// shared: callers must not modify them. The caller that builds gets them
+// whole; the others get them as the cache keeps them (profileBody).
 //
 // A build that nobody waits for costs no allocation: the key is marked in
 // flight by a nil in pc.flights, under the lock that the lookup holds
 // anyway, and the second caller for the key makes the flight it waits on.
 // (singleflight.Group made a call, a string key and two closures per
 // build, and took a second lock.)
-func (pc *profileCache) get(key cacheKey, build func() ([]byte, error)) ([]byte, error) {
+func (pc *profileCache) get(key cacheKey, build func() ([]byte, error)) (profileBody, error) {
 	pc.mu.Lock()
 	if e, ok := pc.entries[key]; ok {
 		pc.moveToFront(e)
@@ -34,13 +35,13 @@ func (pc *profileCache) get(key cacheKey, build func() ([]byte, error)) ([]byte,
 	body, err := []byte(nil), errBuildAborted
 	defer func() { pc.land(key, body, err) }() // also when build panics: the waiters must wake
 	body, err = build()
-	return body, err
+	return wholeBody(body), err
 }
 
 // flight is a build of one key that other callers wait for.
 type flight struct {
 	done chan struct{} // closed when body and err are set
-	body []byte
+	body profileBody
 	err  error
 }
 
@@ -50,11 +51,16 @@ var errBuildAborted = errors.New("building the profile failed")
 
 // land ends the build of key: its bytes are cached unless it failed, and
 // whoever waits for it gets its result.
-func (pc *profileCache) land(key cacheKey, body []byte, err error) {
+func (pc *profileCache) land(key cacheKey, built []byte, err error) {
+	var body profileBody
+	if err == nil {
+		body = splitBody(built) // outside the lock: it copies
+	}
 	pc.mu.Lock()
 	f := pc.flights[key]
 	delete(pc.flights, key)
 	if err == nil {
+		body = pc.share(body) // the waiters' copy too: it must not hold built
 		pc.addLocked(key, body)
 	}
 	pc.mu.Unlock()

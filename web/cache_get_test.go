@@ -38,8 +38,8 @@ func TestCacheBuildPanics(t *testing.T) {
 	if err := <-waited; !errors.Is(err, errBuildAborted) {
 		t.Errorf("the waiting caller got %v, want %v", err, errBuildAborted)
 	}
-	if body, err := pc.get(key, func() ([]byte, error) { return []byte("rebuilt"), nil }); err != nil || string(body) != "rebuilt" {
-		t.Errorf("get() after the panic = %q, %v; want rebuilt, nil", body, err)
+	if body, err := pc.get(key, func() ([]byte, error) { return []byte("rebuilt"), nil }); err != nil || string(body.bytes()) != "rebuilt" {
+		t.Errorf("get() after the panic = %q, %v; want rebuilt, nil", body.bytes(), err)
 	}
 }
 

@@ -185,11 +185,12 @@ func TestCacheEvicts(t *testing.T) {
 		t.Errorf("the least recently used entry is still there")
 	}
 
-	// 3 entries have a budget of 12 KiB: two 5 KiB profiles fit, a third
-	// pushes the oldest out, and one larger than the budget is not kept.
+	// 3 entries have a budget of 3 × ProfileCacheEntryBytes: two profiles
+	// of 4/3 of it fit, a third pushes the oldest out, and one larger than
+	// the budget is not kept.
 	pc = newProfileCache(3, testOptions)
 	for i := range 3 {
-		pc.add(key(i), body(5000))
+		pc.add(key(i), body(ProfileCacheEntryBytes*4/3))
 	}
 	if n, size := pc.len(); n != 2 || size > 3*ProfileCacheEntryBytes {
 		t.Errorf("entries, bytes = %d, %d; want 2, at most %d", n, size, 3*ProfileCacheEntryBytes)
@@ -221,8 +222,8 @@ func TestCacheCollapses(t *testing.T) {
 		wg.Go(func() {
 			started.Done()
 			body, err := pc.get(cacheKey{1}, build)
-			if err != nil || string(body) != "profile" {
-				t.Errorf("get() = %q, %v; want profile, nil", body, err)
+			if err != nil || string(body.bytes()) != "profile" {
+				t.Errorf("get() = %q, %v; want profile, nil", body.bytes(), err)
 			}
 		})
 	}

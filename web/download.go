@@ -51,30 +51,33 @@ func (s *Server) downloadProfile(c echo.Context) error {
 }
 
 // sendProfile writes finished profile bytes as a download.
-func sendProfile(c echo.Context, addr profile.Address, body []byte) error {
+func sendProfile(c echo.Context, addr profile.Address, body profileBody) error {
 	return sendDownload(c, newDownload(addr, body), body)
 }
 
 // sendDownload writes body as a download with d's headers. The header
 // values are d's own slices, which net/http only reads: the fast path
-// sends the same ones again.
-func sendDownload(c echo.Context, d *cachedDownload, body []byte) error {
+// sends the same ones again. It does what c.Blob does, for a body in
+// parts.
+func sendDownload(c echo.Context, d *cachedDownload, body profileBody) error {
 	h := c.Response().Header()
 	setDownloadSecurityHeaders(h, c.Scheme() == "https") // Server.scheme: TLS here or at a trusted proxy
 	h[headerContentDisposition] = d.disposition
 	h[headerCacheControl] = noStore
-	h[headerContentLength] = d.length               // else Echo sends it chunked
-	h[headerContentType] = profileContentTypeHeader // Blob keeps a Content-Type already set
-	return c.Blob(http.StatusOK, profileContentType, body)
+	h[headerContentLength] = d.length // else Echo sends it chunked
+	h[headerContentType] = profileContentTypeHeader
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := body.writeTo(c.Response())
+	return err
 }
 
 // newDownload prepares the headers of a download of body for addr. Both
 // values are cut from one string and held in the struct itself, so a
 // download's headers cost two allocations, and the same struct becomes
 // the cache's prepared download (rememberServed).
-func newDownload(addr profile.Address, body []byte) *cachedDownload {
-	var buf [320]byte // a usual file name fits
-	b := strconv.AppendInt(buf[:0], int64(len(body)), 10)
+func newDownload(addr profile.Address, body profileBody) *cachedDownload {
+	var buf [320]byte                                      // a usual file name fits
+	b := strconv.AppendInt(buf[:0], int64(body.len()), 10) // the whole, chain included
 	n := len(b)
 	both := string(appendContentDisposition(b, addr))
 	d := &cachedDownload{values: [2]string{both[:n], both[n:]}}
@@ -110,7 +113,7 @@ func appendContentDisposition(b []byte, addr profile.Address) []byte {
 
 // builtProfile is a finished profile and what it was made from.
 type builtProfile struct {
-	body   []byte // shared when cached: never modified
+	body   profileBody // shared when cached: never modified
 	kind   profile.Protocol
 	found  provider.Settings
 	signs  bool
@@ -149,7 +152,9 @@ func (s *Server) buildProfileIn(c echo.Context, req accountRequest, dev device, 
 	// Without the certificate's identity a new certificate could not be
 	// told from the old one: such profiles are not cached.
 	if s.cache == nil || (p.signs && p.signer == "") {
-		p.body, err = s.makeProfile(acct, lang, p.signs)
+		var body []byte
+		body, err = s.makeProfile(acct, lang, p.signs)
+		p.body = wholeBody(body)
 		return p, err
 	}
 	p.key = s.cache.key(acct, found.Origin, p.signer, lang)

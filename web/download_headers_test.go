@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/mailprofile/mailprofile/profile"
@@ -13,9 +12,10 @@ import (
 // array in the struct.
 func TestNewDownload(t *testing.T) {
 	addr := profile.Address{Local: "Some.One", Domain: "btinternet.com"}
-	body := make([]byte, 3456)
+	// A cached body in parts: the length is the whole, chain included.
+	body := profileBody{rest: make([]byte, 2000), at: 100, chain: make([]byte, 1456)}
 	d := newDownload(addr, body)
-	if got, want := d.length, []string{strconv.Itoa(len(body))}; len(got) != 1 || got[0] != want[0] {
+	if got, want := d.length, []string{"3456"}; len(got) != 1 || got[0] != want[0] {
 		t.Errorf("newDownload(%q).length = %q, want %q", addr, got, want)
 	}
 	if got, want := d.disposition, contentDisposition(addr); len(got) != 1 || got[0] != want {
@@ -31,7 +31,7 @@ func TestNewDownload(t *testing.T) {
 // the struct and the one string both values are cut from.
 func TestNewDownloadAllocs(t *testing.T) {
 	addr := profile.Address{Local: "someone1", Domain: "btinternet.com"}
-	body := make([]byte, 3456)
+	body := wholeBody(make([]byte, 3456))
 	if n := testing.AllocsPerRun(100, func() { _ = newDownload(addr, body) }); n != 2 {
 		t.Errorf("newDownload(%q) makes %v allocations, want 2", addr, n)
 	}

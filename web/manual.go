@@ -150,7 +150,7 @@ func (s *Server) downloadManual(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := sendProfile(c, req.Addr, body); err != nil {
+	if err := sendProfile(c, req.Addr, wholeBody(body)); err != nil {
 		return err
 	}
 	s.metrics.profilesServed(kind, false, found).Inc()

@@ -70,7 +70,7 @@ type Config struct {
 	RateBurst int
 	// ProfileCacheSize is how many finished profiles are kept in memory,
 	// so a repeat download costs no signature; each entry counts as at
-	// most 4 KiB. Zero turns the cache off. See DefaultProfileCacheSize.
+	// most 3.25 KiB. Zero turns the cache off. See DefaultProfileCacheSize.
 	ProfileCacheSize int
 	// Metrics receives the server's Prometheus metrics, served at
 	// /metrics; nil makes a registry of the server's own.

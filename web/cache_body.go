@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bytes"
+	"io"
+)
+
+// profileBody is a profile's bytes as the cache keeps them. Every profile
+// signed by one certificate carries the same chain (the leaf and the
+// intermediates, 1–2.5 KB of DER) in its CMS certificates field, a third
+// to a half of the whole: a cached entry keeps the bytes around that run
+// in rest and shares the run itself, one copy per signer, with every other
+// entry of that signer. Served, the parts are written in order: rest up to
+// at, chain, the rest of rest. A body without the run (unsigned, or not
+// split) is all in rest, with chain nil.
+//
+// The parts are never modified: the cache and its readers share them.
+type profileBody struct {
+	rest  []byte // the bytes before the chain, then those after it
+	at    int    // where in rest the chain goes
+	chain []byte // the CMS certificates field, shared; nil when whole
+}
+
+// wholeBody is b kept as it is.
+func wholeBody(b []byte) profileBody { return profileBody{rest: b} }
+
+// len is the size of the profile.
+func (b profileBody) len() int { return len(b.rest) + len(b.chain) }
+
+// kept is what the body holds beyond what its signer shares.
+func (b profileBody) kept() int { return len(b.rest) }
+
+// bytes returns the profile in one slice: rest itself when whole, else a
+// new copy.
+func (b profileBody) bytes() []byte {
+	if b.chain == nil {
+		return b.rest
+	}
+	out := make([]byte, 0, b.len())
+	out = append(out, b.rest[:b.at]...)
+	out = append(out, b.chain...)
+	return append(out, b.rest[b.at:]...)
+}
+
+// writeTo writes the profile to w, part by part, and returns the bytes
+// written. net/http buffers a response, so the three writes cost no
+// extra system call.
+func (b profileBody) writeTo(w io.Writer) (int, error) {
+	if b.chain == nil {
+		return w.Write(b.rest)
+	}
+	n, err := w.Write(b.rest[:b.at])
+	if err != nil {
+		return n, err
+	}
+	m, err := w.Write(b.chain)
+	n += m
+	if err != nil {
+		return n, err
+	}
+	m, err = w.Write(b.rest[b.at:])
+	return n + m, err
+}
+
+// splitBody cuts the CMS certificates field out of a signed profile: the
+// returned body's rest is a new slice, its chain a slice of body (which
+// the cache replaces by its shared copy, profileCache.share). A body
+// without the field, or one whose DER it cannot follow, comes back whole.
+func splitBody(body []byte) profileBody {
+	start, end, ok := findChain(body)
+	if !ok {
+		return wholeBody(body)
+	}
+	rest := make([]byte, 0, len(body)-(end-start))
+	rest = append(rest, body[:start]...)
+	rest = append(rest, body[end:]...)
+	return profileBody{rest: rest, at: start, chain: body[start:end:end]}
+}
+
+// share makes b's chain the cache's copy of it: the one kept when it is
+// the same bytes, else a copy of b's that becomes the one kept (a reloaded
+// certificate; entries of the old one keep theirs until they age out).
+// pc.mu must be held.
+func (pc *profileCache) share(b profileBody) profileBody {
+	if b.chain == nil {
+		return b
+	}
+	if !bytes.Equal(b.chain, pc.chain) {
+		pc.chain = bytes.Clone(b.chain)
+	}
+	b.chain = pc.chain
+	return b
+}
