@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"io"
+
+	"github.com/mailprofile/mailprofile/signing"
 )
 
 // profileBody is a profile's bytes as the cache keeps them. Every profile
@@ -67,7 +69,7 @@ func (b profileBody) writeTo(w io.Writer) (int, error) {
 // the cache replaces by its shared copy, profileCache.share). A body
 // without the field, or one whose DER it cannot follow, comes back whole.
 func splitBody(body []byte) profileBody {
-	start, end, ok := findChain(body)
+	start, end, ok := signing.CertificatesField(body)
 	if !ok {
 		return wholeBody(body)
 	}

@@ -7,6 +7,18 @@ import (
 	"github.com/mailprofile/mailprofile/signing"
 )
 
+// The DER tags and the signedData OID (1.2.840.113549.1.7.2) the tests'
+// hand-made SignedData heads are written with.
+const (
+	tagInteger  = 0x02
+	tagOID      = 0x06
+	tagSequence = 0x30
+	tagSet      = 0x31
+	tagContext0 = 0xa0 // [0], constructed
+)
+
+var oidSignedData = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02}
+
 // chainField is the CMS certificates field of s's signatures: the leaf
 // and the intermediates, tagged [0].
 func chainField(s *signing.Signer) []byte {

@@ -1,9 +1,10 @@
-package web
+package signing
 
 import "bytes"
 
-// findChain finds the certificates field of a CMS SignedData in body,
-// the run of DER that every profile of one signer shares (profileBody):
+// CertificatesField finds the certificates field of a CMS SignedData in
+// body, the run of DER that every signature of one Signer shares (the
+// web server's profile cache keeps one copy of it):
 //
 //	ContentInfo ::= SEQUENCE {
 //	    contentType  OID signedData,
@@ -17,13 +18,13 @@ import "bytes"
 // It follows the lengths, never searches the bytes, so the plist inside
 // (which a visitor shapes) cannot pass for the field. ok is false for
 // anything else: a plist, another structure, BER's indefinite lengths.
-func findChain(body []byte) (start, end int, ok bool) {
+func CertificatesField(body []byte) (start, end int, ok bool) {
 	tag, in, outer, ok := readTLV(body, 0)
 	if !ok || tag != tagSequence || outer != len(body) {
 		return 0, 0, false
 	}
-	tag, at, next, ok := readTLV(body, in) // contentType
-	if !ok || tag != tagOID || !bytes.Equal(body[at:next], oidSignedData) {
+	_, _, next, ok := readTLV(body, in) // contentType
+	if !ok || !bytes.Equal(body[in:next], oidSignedData) {
 		return 0, 0, false
 	}
 	if tag, in, _, ok = readTLV(body, next); !ok || tag != tagContext0 { // content
@@ -43,17 +44,6 @@ func findChain(body []byte) (start, end int, ok bool) {
 	}
 	return next, end, true
 }
-
-// DER tags and the signedData content type (1.2.840.113549.1.7.2).
-const (
-	tagInteger  = 0x02
-	tagOID      = 0x06
-	tagSequence = 0x30
-	tagSet      = 0x31
-	tagContext0 = 0xa0 // [0], constructed
-)
-
-var oidSignedData = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02}
 
 // readTLV reads the DER element at b[off:]: its tag (one byte: low tag
 // numbers only), where its value starts and where it ends. ok is false
