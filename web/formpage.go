@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -97,11 +96,7 @@ func (s *Server) serveFormCached(w http.ResponseWriter, r *http.Request) bool {
 	}
 	h := w.Header()
 	h[echo.HeaderVary] = append(h[echo.HeaderVary], varyPage)
-	h[echo.HeaderCacheControl] = noStore
-	if lang != "" {
-		h["Content-Language"] = []string{lang}
-	}
-	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(page))}
+	site.SetPageHeaders(h, len(page), lang)
 	h[echo.HeaderContentType] = htmlContentType
 	w.WriteHeader(http.StatusOK)
 	n, _ := w.Write(page)

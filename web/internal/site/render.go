@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -32,13 +33,18 @@ func Execute(t *template.Template, name string, data any) ([]byte, error) {
 
 // WritePage writes a rendered page with the headers Render gives it.
 func WritePage(c echo.Context, status int, page []byte, lang string) error {
-	h := c.Response().Header()
+	SetPageHeaders(c.Response().Header(), len(page), lang)
+	return c.HTMLBlob(status, page)
+}
+
+// SetPageHeaders sets the headers of a rendered page of size bytes in
+// lang ("" for none) but its Content-Type, which WritePage's HTMLBlob sets.
+func SetPageHeaders(h http.Header, size int, lang string) {
 	h.Set(echo.HeaderCacheControl, "no-store")
 	if lang != "" {
 		h.Set("Content-Language", lang)
 	}
 	// With its length known, net/http sends a page of more than 2 KB in
 	// one piece instead of chunks.
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(page)))
-	return c.HTMLBlob(status, page)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(size))
 }
