@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,45 +42,20 @@ var wholeSeconds = regexp.MustCompile(`^[1-9][0-9]*$`)
 // and a catalog download is served during the storm.
 func TestServeDiscoveryStorm(t *testing.T) {
 	const (
-		requests  = 120
+		requests  = requestsInStorm
 		clients   = 4
 		perClient = discover.DefaultClientLookups
 	)
-	zone := &dnstest.Wildcard{Zones: []string{"storm.test.", "hoster.test."}, MX: "mx1.mail.hoster.test.", Addr: netip.MustParseAddr("127.0.0.1")}
-	s := startServer(t, filepath.Join(t.TempDir(), "data"), "--rate-limit", "0", "--discovery=true",
-		"--dns-server", dnstest.ServeHandler(t, zone), "--ispdb-url=", "--trusted-proxies", "127.0.0.1")
-	idle := gauge(scrapeText(t, s), "go_goroutines")
-
-	peaks := samplePeaks(t, s)
-	client, get := stormClient(s, requests)
-	var (
-		mu     sync.Mutex
-		counts = map[int]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-	)
-	for i := range requests {
-		wg.Go(func() {
-			<-start
-			status, retry, err := get(fmt.Sprintf("/api/v1/settings?email=someone%%40d%d.storm.test", i), fmt.Sprintf("192.0.2.%d", i%clients+1))
-			mu.Lock()
-			defer mu.Unlock()
-			counts[status]++
-			switch {
-			case err != nil:
-				t.Errorf("request %d: %v", i, err)
-			case (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && !wholeSeconds.MatchString(retry):
-				t.Errorf("request %d: %d with Retry-After %q, want whole seconds", i, status, retry)
-			case status != http.StatusNotFound && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable:
-				t.Errorf("request %d: status %d, want 404 (looked up, nothing found), 429 or 503", i, status)
+	st := startStorm(t)
+	s, zone, idle, peaks, client, get := st.s, st.zone, st.idle, st.peaks, st.client, st.get
+	counts := st.fire(t, requests, clients,
+		func(i int) string { return fmt.Sprintf("/api/v1/settings?email=someone%%40d%d.storm.test", i) },
+		func() {
+			if status, _, err := get("/profile?email=someone%40btinternet.com", "198.51.100.7"); err != nil || status != http.StatusOK {
+				t.Errorf("catalog download during the storm = %d, %v; want 200", status, err)
 			}
-		})
-	}
-	close(start)
-	if status, _, err := get("/profile?email=someone%40btinternet.com", "198.51.100.7"); err != nil || status != http.StatusOK {
-		t.Errorf("catalog download during the storm = %d, %v; want 200", status, err)
-	}
-	wg.Wait()
+		},
+		http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable)
 	peakG, peakInFlight := peaks()
 
 	looked := counts[http.StatusNotFound]
@@ -104,7 +80,10 @@ func TestServeDiscoveryStorm(t *testing.T) {
 	// One client alone cannot fill the lookups in flight: of 12 new
 	// domains at once it gets its budget's worth (one more if a token
 	// comes back during the test), and 429 for the rest.
-	var one sync.WaitGroup
+	var (
+		one sync.WaitGroup
+		mu  sync.Mutex
+	)
 	oneCounts := map[int]int{}
 	for i := range 12 {
 		one.Go(func() {
@@ -179,4 +158,66 @@ func stormClient(s *server, conns int) (*http.Client, func(target, from string) 
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, resp.Header.Get("Retry-After"), nil
 	}
+}
+
+// storm is the real binary with discovery on, against a DNS zone on
+// loopback where every name of storm.test exists with an MX that has no
+// mail settings, trusting 127.0.0.1's X-Forwarded-For, and what the
+// storm tests read of it.
+type storm struct {
+	s      *server
+	zone   *dnstest.Wildcard
+	idle   float64                               // goroutines before the storm
+	peaks  func() (goroutines, inFlight float64) // see samplePeaks
+	client *http.Client                          // see stormClient
+	get    func(target, from string) (int, string, error)
+}
+
+func startStorm(t *testing.T) *storm {
+	t.Helper()
+	zone := &dnstest.Wildcard{Zones: []string{"storm.test.", "hoster.test."}, MX: "mx1.mail.hoster.test.", Addr: netip.MustParseAddr("127.0.0.1")}
+	s := startServer(t, filepath.Join(t.TempDir(), "data"), "--rate-limit", "0", "--discovery=true",
+		"--dns-server", dnstest.ServeHandler(t, zone), "--ispdb-url=", "--trusted-proxies", "127.0.0.1")
+	st := &storm{s: s, zone: zone, idle: gauge(scrapeText(t, s), "go_goroutines")}
+	st.peaks = samplePeaks(t, s)
+	st.client, st.get = stormClient(s, requestsInStorm)
+	return st
+}
+
+// requestsInStorm is how many requests a storm sends at once.
+const requestsInStorm = 120
+
+// fire sends requests at once, request i for path(i) from one of clients
+// addresses, runs during while they are under way, and returns how many
+// got each status. Each status must be one of allowed, and a 429 or 503
+// must say when to come back in whole seconds.
+func (st *storm) fire(t *testing.T, requests, clients int, path func(int) string, during func(), allowed ...int) map[int]int {
+	t.Helper()
+	var (
+		mu     sync.Mutex
+		counts = map[int]int{}
+		wg     sync.WaitGroup
+		start  = make(chan struct{})
+	)
+	for i := range requests {
+		wg.Go(func() {
+			<-start
+			status, retry, err := st.get(path(i), fmt.Sprintf("192.0.2.%d", i%clients+1))
+			mu.Lock()
+			defer mu.Unlock()
+			counts[status]++
+			switch {
+			case err != nil:
+				t.Errorf("request %d: %v", i, err)
+			case (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && !wholeSeconds.MatchString(retry):
+				t.Errorf("request %d: %d with Retry-After %q, want whole seconds", i, status, retry)
+			case !slices.Contains(allowed, status):
+				t.Errorf("request %d: status %d, want one of %v", i, status, allowed)
+			}
+		})
+	}
+	close(start)
+	during()
+	wg.Wait()
+	return counts
 }

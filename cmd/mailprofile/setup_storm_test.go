@@ -3,15 +3,11 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"net/netip"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mailprofile/mailprofile/internal/timetest"
 	"github.com/mailprofile/mailprofile/provider/discover"
-	"github.com/mailprofile/mailprofile/provider/discover/dnstest"
 )
 
 // TestServeSetupStorm is the discovery storm on the review page, whose
@@ -24,45 +20,20 @@ import (
 // and once the storm is over no lookup is left in flight.
 func TestServeSetupStorm(t *testing.T) {
 	const (
-		requests  = 120
+		requests  = requestsInStorm
 		clients   = 4
 		perClient = discover.DefaultClientLookups
 	)
-	zone := &dnstest.Wildcard{Zones: []string{"storm.test.", "hoster.test."}, MX: "mx1.mail.hoster.test.", Addr: netip.MustParseAddr("127.0.0.1")}
-	s := startServer(t, filepath.Join(t.TempDir(), "data"), "--rate-limit", "0", "--discovery=true",
-		"--dns-server", dnstest.ServeHandler(t, zone), "--ispdb-url=", "--trusted-proxies", "127.0.0.1")
-	idle := gauge(scrapeText(t, s), "go_goroutines")
-	peaks := samplePeaks(t, s)
-	client, get := stormClient(s, requests)
-
-	var (
-		mu     sync.Mutex
-		counts = map[int]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-	)
-	for i := range requests {
-		wg.Go(func() {
-			<-start
-			status, retry, err := get(fmt.Sprintf("/setup?email=someone%%40s%d.storm.test", i), fmt.Sprintf("192.0.2.%d", i%clients+1))
-			mu.Lock()
-			defer mu.Unlock()
-			counts[status]++
-			switch {
-			case err != nil:
-				t.Errorf("request %d: %v", i, err)
-			case (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && !wholeSeconds.MatchString(retry):
-				t.Errorf("request %d: %d with Retry-After %q, want whole seconds", i, status, retry)
-			case status != http.StatusOK && status != http.StatusNotFound && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable:
-				t.Errorf("request %d: status %d, want 200, 404, 429 or 503", i, status)
+	st := startStorm(t)
+	s, zone, idle, peaks, client := st.s, st.zone, st.idle, st.peaks, st.client
+	counts := st.fire(t, requests, clients,
+		func(i int) string { return fmt.Sprintf("/setup?email=someone%%40s%d.storm.test", i) },
+		func() {
+			if status, _, err := st.get("/setup?email=someone%40btinternet.com", "198.51.100.7"); err != nil || status != http.StatusOK {
+				t.Errorf("catalog review page during the storm = %d, %v; want 200", status, err)
 			}
-		})
-	}
-	close(start)
-	if status, _, err := get("/setup?email=someone%40btinternet.com", "198.51.100.7"); err != nil || status != http.StatusOK {
-		t.Errorf("catalog review page during the storm = %d, %v; want 200", status, err)
-	}
-	wg.Wait()
+		},
+		http.StatusOK, http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable)
 
 	// The lookups the waiting pages follow end within their budget; wait
 	// for them (the bound is a safety net, not a measurement).
