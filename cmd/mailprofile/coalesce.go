@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 )
 
 // net/http writes a response through a 4 KiB buffer: a response larger
@@ -35,15 +36,33 @@ const coalesceJoin = 16 << 10
 // heldBuffers hold the buffers held back, and the joined writes.
 var heldBuffers = sync.Pool{New: func() any { b := make([]byte, 0, coalesceJoin); return &b }}
 
-// coalescingListener wraps the plain TCP connections it accepts.
-type coalescingListener struct{ net.Listener }
+// coalescingListener wraps the plain TCP connections it accepts, and
+// keeps their deadlines with a reaper (deadline.go).
+type coalescingListener struct {
+	net.Listener
+	reaper *reaper
+}
 
-func (l coalescingListener) Accept() (net.Conn, error) {
+func newCoalescingListener(ln net.Listener) *coalescingListener {
+	return &coalescingListener{Listener: ln, reaper: newReaper(reaperTick, lazyAhead, time.Now)}
+}
+
+func (l *coalescingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return &coalescingConn{Conn: c}, nil
+	cc := &coalescingConn{Conn: c}
+	cc.dl.reaper = l.reaper
+	l.reaper.add(cc)
+	return cc, nil
+}
+
+// Close closes the listener; the reaper stops when the connections it
+// accepted are closed too.
+func (l *coalescingListener) Close() error {
+	l.reaper.close()
+	return l.Listener.Close()
 }
 
 // coalescingConn is a connection whose full-buffer writes wait for the
@@ -53,7 +72,8 @@ func (l coalescingListener) Accept() (net.Conn, error) {
 type coalescingConn struct {
 	net.Conn
 	mu   sync.Mutex
-	held *[]byte // a full buffer not yet sent, or nil
+	held *[]byte   // a full buffer not yet sent, or nil
+	dl   deadlines // deadline.go
 }
 
 func (c *coalescingConn) Write(p []byte) (int, error) {
@@ -107,6 +127,9 @@ func (c *coalescingConn) Read(p []byte) (int, error) {
 // slow client) it closes at once, which ends the write, as it would end
 // net/http's own.
 func (c *coalescingConn) Close() error {
+	if c.dl.reaper != nil {
+		c.dl.reaper.remove(c)
+	}
 	if !c.mu.TryLock() {
 		return c.Conn.Close()
 	}

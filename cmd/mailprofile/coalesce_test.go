@@ -103,7 +103,7 @@ func TestCoalescingServer(t *testing.T) {
 		w.Write(bytes.Repeat([]byte{'x'}, n))
 		w.Write(body)
 	})}
-	go hs.Serve(coalescingListener{ln})
+	go hs.Serve(newCoalescingListener(ln))
 	t.Cleanup(func() { hs.Close() })
 
 	conn, err := net.Dial("tcp", ln.Addr().String())

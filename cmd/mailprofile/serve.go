@@ -129,7 +129,7 @@ func serve(ctx context.Context, cfg *Config, args []string, e env) error {
 	if tlsCfg != nil {
 		ln, scheme = tls.NewListener(ln, tlsCfg), "https://"
 	} else {
-		ln = coalescingListener{ln} // plain HTTP/1.x only (coalesce.go)
+		ln = newCoalescingListener(ln) // plain HTTP/1.x only (coalesce.go, deadline.go)
 	}
 	hs := &http.Server{
 		Handler:           srv,
