@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -23,52 +24,89 @@ const profileContentType = "application/x-apple-aspen-config"
 // device cannot install is a 422 (kind.go).
 // Everything is built and signed in memory before a header is written, so
 // a failure yields a clean error response, never half a profile.
+// serveFirst (download_fast.go) answers most first downloads before Echo
+// with the same steps: parseDownload, buildProfileIn's two halves and
+// sendBuilt.
 func (s *Server) downloadProfile(c echo.Context) error {
+	r := c.Request()
 	f := rawForm(c)
-	req, err := parseAccountRequest(f)
+	dl, err := parseDownload(f, r.UserAgent(), profileLang(f, r))
 	if err != nil {
 		return err
 	}
-	dev := requestDevice(c.Request().UserAgent(), req.Device)
-	// The lang parameter as rawForm read it: site.ChooseLanguage would
-	// parse the whole query again, into a map, for that one value.
-	lang, _ := site.PickLanguage(f.Lang, c.Request().Header.Get("Accept-Language"))
-	p, err := s.buildProfileIn(c, req, dev, lang)
+	p, err := s.buildProfileIn(r.Context(), dl.req, dl.dev, dl.lang)
 	if err != nil {
 		if notInstallable(c, err) {
-			return s.showNotInstallable(c, err, req, nil)
+			return s.showNotInstallable(c, err, dl.req, nil)
 		}
 		return err
 	}
-	d := newDownload(req.Addr, p.body)
-	if err := sendDownload(c, d, p.body); err != nil {
-		return err
+	setDownloadSecurityHeaders(c.Response().Header(), c.Scheme() == "https") // Server.scheme: TLS here or at a trusted proxy
+	_, err = s.sendBuilt(c.Response(), dl, p)
+	return err
+}
+
+// profileDownload is a valid GET /profile: the query as read, the
+// request it makes, the device and the language of the texts.
+type profileDownload struct {
+	f    formValues
+	ua   string // the User-Agent, on which the kind may depend
+	req  accountRequest
+	dev  device
+	lang string
+}
+
+// parseDownload validates a download's query f, asked with the
+// User-Agent ua for texts in lang. Errors are *profile.InputError.
+func parseDownload(f formValues, ua, lang string) (profileDownload, error) {
+	req, err := parseAccountRequest(f)
+	if err != nil {
+		return profileDownload{}, err
+	}
+	return profileDownload{f: f, ua: ua, req: req, dev: requestDevice(ua, req.Device), lang: lang}, nil
+}
+
+// profileLang is the language of a download's texts: the lang parameter
+// as f holds it, else the browser's. (site.ChooseLanguage would parse the
+// whole query again, into a map, for that one value.)
+func profileLang(f formValues, r *http.Request) string {
+	lang, _ := site.PickLanguage(f.Lang, r.Header.Get("Accept-Language"))
+	return lang
+}
+
+// sendBuilt writes p, the profile for dl, to w as a download (the
+// security headers are set already), counts it and lets the fast path
+// answer the same request again. n is the body's bytes written.
+func (s *Server) sendBuilt(w http.ResponseWriter, dl profileDownload, p builtProfile) (n int, err error) {
+	d := newDownload(dl.req.Addr, p.body)
+	if n, err = writeDownload(w, d, p.body); err != nil {
+		return n, err
 	}
 	served := s.metrics.profilesServed(p.kind, p.signs, p.found)
 	served.Inc()
-	s.rememberServed(f, c.Request().UserAgent(), p, d, served)
-	return nil
+	s.rememberServed(dl.f, dl.ua, p, d, served)
+	return n, nil
 }
 
 // sendProfile writes finished profile bytes as a download.
 func sendProfile(c echo.Context, addr profile.Address, body profileBody) error {
-	return sendDownload(c, newDownload(addr, body), body)
+	setDownloadSecurityHeaders(c.Response().Header(), c.Scheme() == "https")
+	_, err := writeDownload(c.Response(), newDownload(addr, body), body)
+	return err
 }
 
-// sendDownload writes body as a download with d's headers. The header
-// values are d's own slices, which net/http only reads: the fast path
-// sends the same ones again. It does what c.Blob does, for a body in
-// parts.
-func sendDownload(c echo.Context, d *cachedDownload, body profileBody) error {
-	h := c.Response().Header()
-	setDownloadSecurityHeaders(h, c.Scheme() == "https") // Server.scheme: TLS here or at a trusted proxy
+// writeDownload writes body as a download with d's headers; the
+// security headers are set already. The header values are d's own
+// slices, which net/http only reads: the fast path sends the same ones
+// again. It does what c.Blob does, for a body in parts.
+func writeDownload(w http.ResponseWriter, d *cachedDownload, body profileBody) (int, error) {
+	h := w.Header()
 	h[headerContentDisposition] = d.disposition
 	h[headerCacheControl] = noStore
-	h[headerContentLength] = d.length // else Echo sends it chunked
+	h[headerContentLength] = d.length // else net/http sends it chunked
 	h[headerContentType] = profileContentTypeHeader
-	c.Response().WriteHeader(http.StatusOK)
-	_, err := body.writeTo(c.Response())
-	return err
+	w.WriteHeader(http.StatusOK)
+	return body.writeTo(w)
 }
 
 // newDownload prepares the headers of a download of body for addr. Both
@@ -129,19 +167,31 @@ type builtProfile struct {
 // comes from the cache.
 func (s *Server) buildProfile(c echo.Context, req accountRequest, dev device) (builtProfile, error) {
 	lang, _ := site.ChooseLanguage(c) // the profile's texts are in the page's language
-	return s.buildProfileIn(c, req, dev, lang)
+	return s.buildProfileIn(c.Request().Context(), req, dev, lang)
 }
 
 // buildProfileIn is buildProfile with the texts in lang, the page's
 // language (site.ChooseLanguage).
-func (s *Server) buildProfileIn(c echo.Context, req accountRequest, dev device, lang string) (builtProfile, error) {
-	o, err := s.kinds(c.Request().Context(), req.Addr).choose(req.Proto, dev)
+func (s *Server) buildProfileIn(ctx context.Context, req accountRequest, dev device, lang string) (builtProfile, error) {
+	p, acct, err := s.planProfile(s.kinds(ctx, req.Addr), req, dev, lang)
 	if err != nil {
 		return builtProfile{}, err
 	}
+	return s.makePlanned(p, acct)
+}
+
+// planProfile is the first half of buildProfileIn, with the settings
+// from l: the kind, the settings and the account, everything but the
+// bytes. Its errors are the request's (a kind not offered or not
+// installable, services the provider lacks, the settings' errors).
+func (s *Server) planProfile(l *kindLookup, req accountRequest, dev device, lang string) (builtProfile, profile.Account, error) {
+	o, err := l.choose(req.Proto, dev)
+	if err != nil {
+		return builtProfile{}, profile.Account{}, err
+	}
 	found := o.Found
 	if err := found.Offer(req.Services, o.Kind); err != nil {
-		return builtProfile{}, err
+		return builtProfile{}, profile.Account{}, err
 	}
 	acct := found.Account(req.Addr, o.Kind, req.Name)
 	acct.Services = req.Services
@@ -149,16 +199,25 @@ func (s *Server) buildProfileIn(c echo.Context, req accountRequest, dev device, 
 	if p.signs {
 		p.signer = s.signerID()
 	}
+	return p, acct, nil
+}
+
+// makePlanned is the second half of buildProfileIn: p's bytes for acct,
+// from the profile cache or built and signed (through it, so that
+// concurrent requests for one profile sign it once).
+func (s *Server) makePlanned(p builtProfile, acct profile.Account) (builtProfile, error) {
+	var err error
 	// Without the certificate's identity a new certificate could not be
 	// told from the old one: such profiles are not cached.
 	if s.cache == nil || (p.signs && p.signer == "") {
 		var body []byte
-		body, err = s.makeProfile(acct, lang, p.signs)
+		body, err = s.makeProfile(acct, p.lang, p.signs)
 		p.body = wholeBody(body)
 		return p, err
 	}
-	p.key = s.cache.key(acct, found.Origin, p.signer, lang)
-	p.body, err = s.cache.get(p.key, func() ([]byte, error) { return s.makeProfile(acct, lang, p.signs) })
+	p.key = s.cache.key(acct, p.found.Origin, p.signer, p.lang)
+	lang, signs := p.lang, p.signs // not p itself: the closure would move it to the heap
+	p.body, err = s.cache.get(p.key, func() ([]byte, error) { return s.makeProfile(acct, lang, signs) })
 	p.cached = err == nil
 	return p, err
 }
