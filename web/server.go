@@ -235,16 +235,17 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes Server an http.Handler. A repeat profile download is
-// answered from the cache before Echo (fastpath.go); everything else goes
-// through Echo's routes.
+// ServeHTTP makes Server an http.Handler. A profile download (a repeat
+// from the cache, a first one of a catalog address), the form, a cached
+// review page and /healthz are answered before Echo (fastpath.go);
+// everything else goes through Echo's routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// RawPath is set when the path was escaped unusually ("/%70rofile"),
 	// which Echo routes by: leave those to it.
 	if r.Method == http.MethodGet && r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/profile":
-			if s.cache != nil && s.serveCached(w, r) {
+			if s.serveDownload(w, r) {
 				return
 			}
 		case "/":
