@@ -73,21 +73,37 @@ func TestFirstDownloadCountsAndLogs(t *testing.T) {
 		}
 	}
 	var lines []string
-	for line := range strings.SplitSeq(strings.TrimSpace(fast.logs.String()), "\n") {
-		var rec struct {
-			Msg       string `json:"msg"`
-			Path      string `json:"path"`
-			Status    int    `json:"status"`
-			Bytes     int    `json:"bytes"`
-			RequestID string `json:"request_id"`
-		}
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "request" && rec.Path == "/profile" {
+	for _, rec := range logLines(fast.logs) {
+		if rec.Msg == "request" && rec.Path == "/profile" {
 			lines = append(lines, rec.RequestID+" "+strconv.Itoa(rec.Status)+" "+strconv.Itoa(rec.Bytes))
 		}
 	}
 	if strings.Join(lines, "\n") != strings.Join(ids, "\n") {
 		t.Errorf("access lines (request ID, status, bytes):\n%s\nwant one per response:\n%s", strings.Join(lines, "\n"), strings.Join(ids, "\n"))
 	}
+}
+
+// logLine is what the tests read of a JSON log line.
+type logLine struct {
+	Msg       string `json:"msg"`
+	Path      string `json:"path"`
+	Status    int    `json:"status"`
+	Bytes     int    `json:"bytes"`
+	RequestID string `json:"request_id"`
+	Panic     string `json:"panic"`
+	Stack     string `json:"stack"`
+}
+
+// logLines are the JSON lines of logs.
+func logLines(logs *syncBuffer) []logLine {
+	var out []logLine
+	for line := range strings.SplitSeq(strings.TrimSpace(logs.String()), "\n") {
+		var l logLine
+		if json.Unmarshal([]byte(line), &l) == nil {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // seriesCounts is every series of f but /metrics' own, with its labels
@@ -162,15 +178,8 @@ func TestFirstDownloadPanic(t *testing.T) {
 		t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
 	}
 	var panics, access int
-	for line := range strings.SplitSeq(strings.TrimSpace(fast.logs.String()), "\n") {
-		var rec struct {
-			Msg       string `json:"msg"`
-			Panic     string `json:"panic"`
-			Stack     string `json:"stack"`
-			Status    int    `json:"status"`
-			RequestID string `json:"request_id"`
-		}
-		if json.Unmarshal([]byte(line), &rec) != nil || rec.RequestID != id {
+	for _, rec := range logLines(fast.logs) {
+		if rec.RequestID != id {
 			continue
 		}
 		switch {
