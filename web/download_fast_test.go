@@ -17,6 +17,7 @@ type downloadCase struct {
 	query  string
 	header []string // name, value, ...
 	tls    bool
+	peer   string // the client's address when not httptest's
 }
 
 func (tc downloadCase) request() *http.Request {
@@ -26,6 +27,9 @@ func (tc downloadCase) request() *http.Request {
 	}
 	if tc.tls {
 		req.TLS = &tls.ConnectionState{}
+	}
+	if tc.peer != "" {
+		req.RemoteAddr = tc.peer
 	}
 	return req
 }
@@ -58,6 +62,10 @@ func firstDownloadCases() []downloadCase {
 		{name: "device=ios from a Mac", query: emailQuery("q@outlook.com") + "&device=ios", header: ua(uaMacSafari)},
 		{name: "device=macos from an iPhone", query: emailQuery("r@gmail.com") + "&device=macos", header: ua(uaIPhoneSafari)},
 		{name: "mixed case, over TLS", query: emailQuery("Mixed.Case@BTinternet.com"), tls: true},
+		{name: "HTTPS at a trusted proxy", query: emailQuery("t@btinternet.com"), peer: trustedProxy + ":40000",
+			header: []string{"X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"}},
+		{name: "HTTPS claimed by an untrusted peer", query: emailQuery("u@btinternet.com"), peer: "198.51.100.7:40000",
+			header: []string{"X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"}},
 		{name: "repeated parameters", query: emailQuery("s@btinternet.com") + "&type=imap&type=pop&email=x%40y.z&lang=fr&lang=de"},
 	}
 }
@@ -76,6 +84,7 @@ func TestFirstDownloadFastPath(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			twin := func() testServer {
 				return newTestServer(t, func(c *Config) {
+					withTrustedProxy(c)
 					c.Signer = sc.signer
 					c.Clock = timetest.Fixed
 					c.ProfileCacheSize = 100
