@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"time"
-
-	"github.com/mailprofile/mailprofile/profile"
 )
 
 // serveFirst answers a download that is not in the cache before Echo, as
@@ -13,8 +11,10 @@ import (
 // makePlanned, sendBuilt) and the middleware's (fastBegin's and fastEnd's),
 // in an order that writes nothing and spends no rate-limit token on a
 // request the ordinary path answers: everything that can refuse a
-// request comes before the rate limit, and only the build after it.
-func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues, lang string, start time.Time) bool {
+// request comes before the rate limit, and only the build after it. A
+// panic while the profile is planned or built is answered as
+// recoverPanics answers one.
+func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues, lang string, start time.Time) (served bool) {
 	dl, err := parseDownload(f, r.UserAgent(), lang)
 	if err != nil || !s.fromCatalog(dl.req.Addr.Domain) {
 		return false
@@ -22,6 +22,21 @@ func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues
 	// Not s.kinds: the lookups are counted once the request is answered
 	// here, so that one the ordinary path answers is not counted twice.
 	l := kindLookup{finder: s.finder.(countedFinder).Finder, ctx: r.Context(), addr: dl.req.Addr}
+	var id, ip string
+	building := true
+	defer func() {
+		if !building {
+			return // a panic in writing is net/http's, as in the handler
+		}
+		if v := recover(); v != nil {
+			if id == "" {
+				id = s.requestIDOf(r)
+			}
+			l.count(s.metrics)
+			s.fastError(w, r, s.recovered(v, id), start, id, ip)
+			served = true
+		}
+	}()
 	p, acct, err := s.planProfile(&l, dl.req, dl.dev, lang)
 	if err != nil || p.found.Origin.Discovered() {
 		return false
@@ -30,16 +45,11 @@ func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues
 	if !ok {
 		return false
 	}
-	id := s.requestIDOf(r)
-	p, err, panicked := s.makeRecovering(p, acct, id)
-	if panicked != nil {
-		l.count(s.metrics)
-		s.fastError(w, r, panicked, start, id, ip)
-		return true
-	}
-	if err != nil {
+	id = s.requestIDOf(r)
+	if p, err = s.makePlanned(p, acct); err != nil {
 		return false // a failed signature: the ordinary path tries again and answers the error
 	}
+	building = false
 	l.count(s.metrics)
 	s.fastHeaders(w, r, id, setDownloadSecurityHeaders)
 	n, _ := s.sendBuilt(w, dl, p)
@@ -57,19 +67,6 @@ func (s *Server) fromCatalog(domain string) bool {
 	}
 	_, ok := s.finder.(countedFinder).Finder.(Catalog)
 	return ok
-}
-
-// makeRecovering is makePlanned with a panic in it recovered: panicked
-// is then the 500 that recoverPanics would answer, and the panic is
-// logged as it logs one, under the request ID id.
-func (s *Server) makeRecovering(p builtProfile, acct profile.Account, id string) (_ builtProfile, err, panicked error) {
-	defer func() {
-		if v := recover(); v != nil {
-			panicked = s.recovered(v, id)
-		}
-	}()
-	p, err = s.makePlanned(p, acct)
-	return p, err, nil
 }
 
 // fastError answers err as the middleware chain answers a handler's

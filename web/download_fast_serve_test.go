@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/mailprofile/mailprofile/profile"
 	"github.com/mailprofile/mailprofile/provider"
 )
 
@@ -153,49 +155,68 @@ func TestFirstDownloadRateLimit(t *testing.T) {
 // panicSigner panics in Sign, as a bug in signing would.
 type panicSigner struct{}
 
-func (panicSigner) Sign([]byte) ([]byte, error) { panic("signer exploded") }
+func (panicSigner) Sign([]byte) ([]byte, error) { panic("exploded") }
 func (panicSigner) Fingerprint() string         { return "panics" }
 
-// TestFirstDownloadPanic checks that a panic in the build is answered by
-// the fast path as recoverPanics and the error handler answer it: a 500
-// with the ordinary path's headers and page, the panic logged with its
-// stack and the request's ID, an access line and the 5xx series.
+// panicFinder panics in Find, as a bug in the settings would.
+type panicFinder struct{}
+
+func (panicFinder) Find(context.Context, profile.Address, profile.Protocol) (provider.Settings, error) {
+	panic("exploded")
+}
+
+// TestFirstDownloadPanic checks that a panic while a profile is planned
+// or built is answered by the fast path as recoverPanics and the error
+// handler answer it: a 500 with the ordinary path's headers and page, the
+// panic logged with its stack and the request's ID, an access line and
+// the 5xx series.
 func TestFirstDownloadPanic(t *testing.T) {
-	twin := func() testServer {
-		return newTestServer(t, func(c *Config) { c.Signer, c.ProfileCacheSize = panicSigner{}, 10 })
-	}
-	fast, ordinary := twin(), twin()
-	target := profileURL("someone@btinternet.com", "imap", "")
-	got := httptest.NewRecorder()
-	if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
-		t.Fatal("the fast path did not answer the download whose signature panicked")
-	}
-	want := httptest.NewRecorder()
-	ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
-	id := got.Header().Get(headerRequestID)
-	if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
-		strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
-		t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
-	}
-	var panics, access int
-	for _, rec := range logLines(fast.logs) {
-		if rec.RequestID != id {
-			continue
-		}
-		switch {
-		case rec.Msg == "panic in handler" && rec.Panic == "signer exploded" && strings.Contains(rec.Stack, "makeProfile"):
-			panics++
-		case rec.Msg == "request" && rec.Status == http.StatusInternalServerError:
-			access++
-		}
-	}
-	if panics != 1 || access != 1 {
-		t.Errorf("log lines with the request's ID: %d panics with a stack, %d access lines; want 1 and 1\n%s", panics, access, fast.logs)
-	}
-	if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
-		t.Errorf("GET /profile 5xx counted %v times, want 1", n)
-	}
-	if rec := fast.get(t, target); rec.Code != http.StatusInternalServerError {
-		t.Errorf("the same download again: %d, want 500 (nothing cached, nothing stuck)", rec.Code)
+	for _, tc := range []struct {
+		name   string
+		config func(*Config)
+		where  string // a function in the panic's stack
+	}{
+		{name: "signer", config: func(c *Config) { c.Signer = panicSigner{} }, where: "makeProfile"},
+		{name: "settings", config: func(c *Config) { c.Finder, c.Catalog = panicFinder{}, newCatalog(t) }, where: "planProfile"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			twin := func() testServer {
+				return newTestServer(t, func(c *Config) { tc.config(c); c.ProfileCacheSize = 10 })
+			}
+			fast, ordinary := twin(), twin()
+			target := profileURL("someone@btinternet.com", "imap", "")
+			got := httptest.NewRecorder()
+			if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
+				t.Fatal("the fast path did not answer the download that panicked")
+			}
+			want := httptest.NewRecorder()
+			ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
+			id := got.Header().Get(headerRequestID)
+			if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
+				strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
+				t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
+			}
+			var panics, access int
+			for _, rec := range logLines(fast.logs) {
+				if rec.RequestID != id {
+					continue
+				}
+				switch {
+				case rec.Msg == "panic in handler" && rec.Panic == "exploded" && strings.Contains(rec.Stack, tc.where):
+					panics++
+				case rec.Msg == "request" && rec.Status == http.StatusInternalServerError:
+					access++
+				}
+			}
+			if panics != 1 || access != 1 {
+				t.Errorf("log lines with the request's ID: %d panics with a stack, %d access lines; want 1 and 1\n%s", panics, access, fast.logs)
+			}
+			if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
+				t.Errorf("GET /profile 5xx counted %v times, want 1", n)
+			}
+			if rec := fast.get(t, target); rec.Code != http.StatusInternalServerError {
+				t.Errorf("the same download again: %d, want 500 (nothing cached, nothing stuck)", rec.Code)
+			}
+		})
 	}
 }
