@@ -15,6 +15,29 @@ import (
 	"github.com/mailprofile/mailprofile/provider"
 )
 
+// logLine is what the tests read of a JSON log line.
+type logLine struct {
+	Msg       string `json:"msg"`
+	Path      string `json:"path"`
+	Status    int    `json:"status"`
+	Bytes     int    `json:"bytes"`
+	RequestID string `json:"request_id"`
+	Panic     string `json:"panic"`
+	Stack     string `json:"stack"`
+}
+
+// logLines are the JSON lines of logs.
+func logLines(logs *syncBuffer) []logLine {
+	var out []logLine
+	for line := range strings.SplitSeq(strings.TrimSpace(logs.String()), "\n") {
+		var l logLine
+		if json.Unmarshal([]byte(line), &l) == nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // TestFirstDownloadDiscovered checks that only the catalog's domains are
 // answered before Echo: a domain discovery finds, with a real Discoverer
 // over the catalog and DNS on loopback, goes the ordinary way, as does
@@ -83,29 +106,6 @@ func TestFirstDownloadCountsAndLogs(t *testing.T) {
 	if strings.Join(lines, "\n") != strings.Join(ids, "\n") {
 		t.Errorf("access lines (request ID, status, bytes):\n%s\nwant one per response:\n%s", strings.Join(lines, "\n"), strings.Join(ids, "\n"))
 	}
-}
-
-// logLine is what the tests read of a JSON log line.
-type logLine struct {
-	Msg       string `json:"msg"`
-	Path      string `json:"path"`
-	Status    int    `json:"status"`
-	Bytes     int    `json:"bytes"`
-	RequestID string `json:"request_id"`
-	Panic     string `json:"panic"`
-	Stack     string `json:"stack"`
-}
-
-// logLines are the JSON lines of logs.
-func logLines(logs *syncBuffer) []logLine {
-	var out []logLine
-	for line := range strings.SplitSeq(strings.TrimSpace(logs.String()), "\n") {
-		var l logLine
-		if json.Unmarshal([]byte(line), &l) == nil {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // seriesCounts is every series of f but /metrics' own, with its labels

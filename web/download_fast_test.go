@@ -76,16 +76,16 @@ func firstDownloadCases() []downloadCase {
 // same status, headers but the request's own ID, and bytes; the clocks
 // and the signing key are the same, so the signatures are too.
 func TestFirstDownloadFastPath(t *testing.T) {
-	signer := newSigner(t)
-	for _, sc := range []struct {
-		name   string
-		signer Signer
-	}{{"signed", signer}, {"unsigned", nil}} {
-		t.Run(sc.name, func(t *testing.T) {
+	for _, signer := range []Signer{newSigner(t), nil} {
+		name := "unsigned"
+		if signer != nil {
+			name = "signed"
+		}
+		t.Run(name, func(t *testing.T) {
 			twin := func() testServer {
 				return newTestServer(t, func(c *Config) {
 					withTrustedProxy(c)
-					c.Signer = sc.signer
+					c.Signer = signer
 					c.Clock = timetest.Fixed
 					c.ProfileCacheSize = 100
 				})
