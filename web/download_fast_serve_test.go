@@ -152,6 +152,20 @@ func TestFirstDownloadRateLimit(t *testing.T) {
 	}
 }
 
+// TestFirstDownloadSignError checks that a failed signature is left to
+// the ordinary path, nothing written, which answers it with its 500.
+func TestFirstDownloadSignError(t *testing.T) {
+	s := newTestServer(t, func(c *Config) { c.Signer, c.ProfileCacheSize = failingSigner{}, 10 })
+	target := profileURL("someone@btinternet.com", "imap", "")
+	rec := httptest.NewRecorder()
+	if s.serveDownload(rec, httptest.NewRequest(http.MethodGet, target, nil)) || len(rec.Header()) != 0 || rec.Body.Len() != 0 {
+		t.Fatalf("the fast path answered a failed signature: %d %v", rec.Code, rec.Header())
+	}
+	if rec := s.get(t, target); rec.Code != http.StatusInternalServerError {
+		t.Errorf("GET %s: %d, want 500", target, rec.Code)
+	}
+}
+
 // panicSigner panics in Sign, as a bug in signing would.
 type panicSigner struct{}
 
