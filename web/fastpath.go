@@ -26,15 +26,18 @@ import (
 //     catalog and so cannot change while the server runs, and a signed
 //     profile was signed by the certificate in use now;
 //   - for a first download, the request is valid, the domain is in the
-//     catalog (never discovery), and the device installs the kind;
+//     operator's catalog (never discovery), the provider offers the kind
+//     and services asked for, the device installs the kind, and the
+//     profile is built and signed without error;
 //   - the client is within its rate limit.
 //
 // Anything else (a visitor over the limit, a bad parameter, a refusal, a
 // discovered domain, a failed signature, a reloaded certificate, a query
 // it cannot read exactly as url.ParseQuery would) goes the ordinary way,
 // with nothing written. The response carries the same headers, is
-// counted in the same metrics and logged the same way; a panic in a
-// build is logged and answered with the ordinary path's 500.
+// counted in the same metrics and logged the same way; a panic while a
+// first download is planned or built is logged and answered with the
+// ordinary path's 500.
 
 // serveDownload answers a GET /profile before Echo, from the cache or
 // built, and reports whether it did.
