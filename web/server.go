@@ -78,7 +78,10 @@ type Config struct {
 	// Catalog is the operator's catalog (the built-in one and
 	// --providers), from which the documents for other mail clients are
 	// served: autoconfig, Autodiscover, PACC. Nil turns those routes off.
-	// It is never the discovering Finder.
+	// It is never the discovering Finder. A first download of a domain
+	// it knows is answered before Echo (download_fast.go), still with the
+	// Finder's settings, which for such a domain come from this catalog
+	// (discovery asks the catalog first).
 	Catalog Catalog
 	// DiscoveryBudget is how long one lookup of a new domain may take
 	// (discover.Config.Budget); zero is discover.DefaultBudget. /setup
