@@ -26,7 +26,7 @@ func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues
 	building := true
 	defer func() {
 		if !building {
-			return // a panic in writing is net/http's, as in the handler
+			return // a panic once the answer is being written is left to net/http: no 500 can follow a 200
 		}
 		if v := recover(); v != nil {
 			if id == "" {
