@@ -59,7 +59,10 @@ func BenchmarkDownload(b *testing.B) {
 		{"RSA-2048", newRSASigner},
 		{"unsigned", nil},
 		{"ECDSA-P256-cached", newSigner},
-		{"ECDSA-P256-distinct", newSigner}, // a new address each time, with the cache on: the load test's uncached run
+		{"ECDSA-P256-distinct", newSigner},      // a new address each time, with the cache on: the load test's uncached run
+		{"ECDSA-P256-distinct-echo", newSigner}, // the same through Echo's chain, as when the fast path cannot answer
+		{"unsigned-distinct", nil},
+		{"unsigned-distinct-echo", nil},
 		{"ECDSA-P256-exchange", newSigner}, // no type, an iPhone: the kind is chosen, an Exchange account
 		{"ECDSA-P256-exchange-cached", newSigner},
 	} {
@@ -70,7 +73,7 @@ func BenchmarkDownload(b *testing.B) {
 				if bc.signer != nil {
 					c.Signer = bc.signer(b)
 				}
-				if strings.HasSuffix(bc.name, "-cached") || strings.HasSuffix(bc.name, "-distinct") {
+				if strings.HasSuffix(bc.name, "-cached") || strings.Contains(bc.name, "-distinct") {
 					c.ProfileCacheSize = DefaultProfileCacheSize
 				}
 			})
@@ -79,7 +82,11 @@ func BenchmarkDownload(b *testing.B) {
 			if strings.Contains(bc.name, "-exchange") {
 				target, ua = profileURL("someone@outlook.com", "", "Some One"), uaIPhoneSafari
 			}
-			distinct := strings.HasSuffix(bc.name, "-distinct")
+			distinct := strings.Contains(bc.name, "-distinct")
+			serve := s.ServeHTTP
+			if strings.HasSuffix(bc.name, "-echo") {
+				serve = s.echo.ServeHTTP
+			}
 			n := 0
 			// The response's bytes go into one buffer, reused: net/http
 			// writes them into its pooled bufio.Writer, so what a recorder
@@ -98,7 +105,7 @@ func BenchmarkDownload(b *testing.B) {
 				if ua != "" {
 					req.Header.Set("User-Agent", ua)
 				}
-				s.ServeHTTP(rec, req)
+				serve(rec, req)
 				if rec.Code != http.StatusOK {
 					b.Fatalf("status %d", rec.Code)
 				}

@@ -7,39 +7,57 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/mailprofile/mailprofile/web/internal/site"
 )
 
-// The fast path answers a repeat GET /profile from the profile cache
-// before Echo sees the request: no routing, no middleware chain, no
-// address parsing, no settings lookup, no hashing. It is worth it because
-// such a download is otherwise mostly overhead: a cached profile is a
-// memory copy, and everything around it cost several times the kernel's
-// share (docs/performance.md).
+// The fast path answers GET /profile before Echo sees the request: no
+// routing, no middleware chain. A repeat download is answered from the
+// profile cache (serveCached), without address parsing, settings lookup
+// or hashing; a first download of a catalog address is built and signed
+// as the handler would (serveFirst, download_fast.go). It is worth it
+// because a download is otherwise mostly overhead: a cached profile is a
+// memory copy, an ECDSA signature a few tens of microseconds, and the
+// router and the middleware around them cost several microseconds more
+// (docs/performance.md).
 //
 // It answers only what the ordinary path would answer the same way:
-//   - the request's email, type and name, read as rawForm reads them,
-//     match a download served before (profileCache.remember), whose
-//     settings came from the catalog and so cannot change while the
-//     server runs;
-//   - a signed profile was signed by the certificate in use now;
+//   - the request's query is one fastForm reads exactly as rawForm does;
+//   - for a repeat, the request's email, type and name match a download
+//     served before (profileCache.remember), whose settings came from the
+//     catalog and so cannot change while the server runs, and a signed
+//     profile was signed by the certificate in use now;
+//   - for a first download, the request is valid, the domain is in the
+//     operator's catalog (never discovery), the provider offers the kind
+//     and services asked for, the device installs the kind, and the
+//     profile is built and signed without error;
 //   - the client is within its rate limit.
 //
-// Anything else (a first download, a reloaded certificate, a visitor over
-// the limit, a query it cannot read exactly as url.ParseQuery would) goes
-// the ordinary way. The response carries the same headers, is counted in
-// the same metrics and logged the same way.
+// Anything else (a visitor over the limit, a bad parameter, a refusal, a
+// discovered domain, a failed signature, a reloaded certificate, a query
+// it cannot read exactly as url.ParseQuery would) goes the ordinary way,
+// with nothing written. The response carries the same headers, is
+// counted in the same metrics and logged the same way; a panic while a
+// first download is planned or built is logged and answered with the
+// ordinary path's 500.
 
-// serveCached answers r from the cache and reports whether it did.
-func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
+// serveDownload answers a GET /profile before Echo, from the cache or
+// built, and reports whether it did.
+func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) bool {
 	start := time.Now()
 	f, ok := fastForm(r.URL.RawQuery)
 	if !ok {
 		return false
 	}
+	lang := profileLang(f, r)
+	if s.cache != nil && s.serveCached(w, r, f, lang, start) {
+		return true
+	}
+	return s.serveFirst(w, r, f, lang, start)
+}
+
+// serveCached answers the query f, for texts in lang, from the cache and
+// reports whether it did.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, f formValues, lang string, start time.Time) bool {
 	var buf [256]byte
-	lang, _ := site.PickLanguage(f.Lang, r.Header.Get("Accept-Language"))
 	rk := requestKey(buf[:0], f, r.UserAgent(), lang)
 	d, body := s.cache.lookupRequest(rk)
 	if d == nil || (d.signed && d.signer != s.signerID()) {
@@ -49,13 +67,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	h := w.Header()
-	h[headerContentType] = profileContentTypeHeader
-	h[headerCacheControl] = noStore
-	h[headerContentDisposition] = d.disposition
-	h[headerContentLength] = d.length
-	w.WriteHeader(http.StatusOK)
-	n, _ := body.writeTo(w)
+	n, _ := writeDownload(w, d, body)
 	d.served.Inc()
 	s.fastEnd(r, s.metrics.cachedDownload, n, start, id, ip)
 	return true
@@ -67,17 +79,32 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 // and the security headers that securityHeaders(w's header, whether the
 // request came over TLS) sets.
 func (s *Server) fastBegin(w http.ResponseWriter, r *http.Request, securityHeaders func(http.Header, bool)) (id, ip string, ok bool) {
+	ip, ok = s.fastAllow(r)
+	if !ok {
+		return "", "", false
+	}
+	id = s.requestIDOf(r)
+	s.fastHeaders(w, r, id, securityHeaders)
+	return id, ip, true
+}
+
+// fastAllow is fastBegin's rate limit: ip is the client's address.
+func (s *Server) fastAllow(r *http.Request) (ip string, ok bool) {
 	ip = s.echo.IPExtractor(r)
 	if s.limits != nil {
 		if ok, _ := s.limits.Allow(ip); !ok {
-			return "", "", false
+			return "", false
 		}
 	}
-	id = s.requestIDOf(r)
+	return ip, true
+}
+
+// fastHeaders is fastBegin's headers: the request ID id and
+// securityHeaders'.
+func (s *Server) fastHeaders(w http.ResponseWriter, r *http.Request, id string, securityHeaders func(http.Header, bool)) {
 	h := w.Header()
 	securityHeaders(h, s.trust.Secure(r))
 	h[headerRequestID] = []string{id}
-	return id, ip, true
 }
 
 // fastEnd does what the middleware chain does after a handler: it counts

@@ -36,7 +36,8 @@ type Metrics struct {
 	reloads   *prometheus.CounterVec
 
 	// cachedDownload is the requests series of a download the fast path
-	// answers (GET /profile, 2xx), looked up once.
+	// answers (GET /profile, 2xx), from the cache or built, looked up
+	// once.
 	cachedDownload prometheus.Observer
 	// cachedForm is the series of the form the fast path answers (GET /,
 	// 2xx).
@@ -251,6 +252,12 @@ type countedFinder struct {
 
 func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto profile.Protocol) (provider.Settings, error) {
 	found, err := f.Finder.Find(ctx, addr, proto)
+	f.m.countLookup(found, err)
+	return found, err
+}
+
+// countLookup counts a settings lookup that returned found and err.
+func (m *Metrics) countLookup(found provider.Settings, err error) {
 	source, outcome := string(origin(found).Method), "found"
 	if err != nil && found.Origin.Method == "" {
 		source = "none" // the zero Settings of an error say nothing of the source
@@ -266,8 +273,7 @@ func (f countedFinder) Find(ctx context.Context, addr profile.Address, proto pro
 	case err != nil:
 		outcome = "error"
 	}
-	f.m.settings.WithLabelValues(source, outcome).Inc()
-	return found, err
+	m.settings.WithLabelValues(source, outcome).Inc()
 }
 
 // profilesServed is the counter of profiles served with these labels:

@@ -135,16 +135,24 @@ func newRequestID() string {
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
 		defer func() {
-			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
-				}
-				s.log.Error("panic in handler", "panic", fmt.Sprint(r), "stack", string(debug.Stack()), "request_id", requestID(c))
-				err = echo.NewHTTPError(http.StatusInternalServerError).WithInternal(fmt.Errorf("panic: %v", r))
+			if v := recover(); v != nil {
+				err = s.recovered(v, requestID(c))
 			}
 		}()
 		return next(c)
 	}
+}
+
+// recovered is the error a handler that panicked with v answers: a 500.
+// It logs the panic with the stack (call it in the deferred function, on
+// the panicking goroutine's stack) under the request ID id.
+// http.ErrAbortHandler, net/http's way to abort a response, panics on.
+func (s *Server) recovered(v any, id string) error {
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	s.log.Error("panic in handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "request_id", id)
+	return echo.NewHTTPError(http.StatusInternalServerError).WithInternal(fmt.Errorf("panic: %v", v))
 }
 
 // contentSecurityPolicy allows only the server's own styles, images and

@@ -78,7 +78,10 @@ type Config struct {
 	// Catalog is the operator's catalog (the built-in one and
 	// --providers), from which the documents for other mail clients are
 	// served: autoconfig, Autodiscover, PACC. Nil turns those routes off.
-	// It is never the discovering Finder.
+	// It is never the discovering Finder. A first download of a domain
+	// it knows is answered before Echo (download_fast.go), still with the
+	// Finder's settings, which for such a domain come from this catalog
+	// (discovery asks the catalog first).
 	Catalog Catalog
 	// DiscoveryBudget is how long one lookup of a new domain may take
 	// (discover.Config.Budget); zero is discover.DefaultBudget. /setup
@@ -235,16 +238,17 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes Server an http.Handler. A repeat profile download is
-// answered from the cache before Echo (fastpath.go); everything else goes
-// through Echo's routes.
+// ServeHTTP makes Server an http.Handler. A profile download (a repeat
+// from the cache, a first one of a catalog address), the form, a cached
+// review page and /healthz are answered before Echo (fastpath.go);
+// everything else goes through Echo's routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// RawPath is set when the path was escaped unusually ("/%70rofile"),
 	// which Echo routes by: leave those to it.
 	if r.Method == http.MethodGet && r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/profile":
-			if s.cache != nil && s.serveCached(w, r) {
+			if s.serveDownload(w, r) {
 				return
 			}
 		case "/":
