@@ -46,7 +46,12 @@ func TestDownloadAllocs(t *testing.T) {
 		}
 		i++
 	})
-	const want = 37 // 80 before issue 16's second round
+	// 80 before issue 16's second round, 37 after it. 38 since cache
+	// entries are compact: copySigner's profiles have no chain, and the
+	// cache kept the built bytes themselves; now it keeps a recipe of a
+	// few hundred bytes, one allocation, and lets the 2.3 KB go (a signed
+	// profile's count is the same: its split copy became the recipe).
+	const want = 38
 	if n > want {
 		t.Errorf("an uncached download makes %v allocations, want at most %d", n, want)
 	}
