@@ -10,19 +10,24 @@ import (
 )
 
 // DefaultProfileCacheSize is the suggested number of finished profiles
-// to keep: at most 3.25 MiB of profile bytes (docs/performance.md).
+// to keep: at most 1 MiB of profile bytes (docs/performance.md).
 const DefaultProfileCacheSize = 1000
 
 // ProfileCacheEntryBytes is the byte budget per entry. A signed profile
 // is 3.4–4.6 KB (the plist, the certificates, the signature), but an
-// entry keeps it without the signing chain, which its signer's entries
-// share (profileBody): 2.6 KB (ECDSA P-256) to 2.9 KB (RSA-2048) with a
-// leaf and an intermediate, about 3 KB with its key, its request alias
-// and its overhead. A cache of n entries holds at most n × 3.25 KiB:
-// 1000 typical ones of either kind (TestCacheHoldsTypicalProfiles), fewer
-// when the profiles are large (long names, a long certificate chain).
-// The budget also sizes serve's soft memory limit (cmd/mailprofile).
-const ProfileCacheEntryBytes = 13 << 8
+// entry keeps neither the signing chain, which its signer's entries
+// share (cache_body.go), nor what it has in common with the profiles of
+// its shape, which share the first one's bytes (cache_compact.go): it
+// keeps a recipe of 300–500 bytes, about 650 (ECDSA P-256) to 830
+// (RSA-2048) with its key, its request alias and their overheads, plus
+// its share of its shape's reference, one copy of 2.6–2.9 KB per
+// provider, kind, language and signer in use. A cache of n entries
+// holds at most n KiB: 1000 typical ones of either kind
+// (TestCacheHoldsTypicalProfiles), fewer when the profiles do not
+// compact (a profile kept whole counts its 2.6 KB and more) or their
+// shapes are many. The budget also sizes serve's soft memory limit
+// (cmd/mailprofile).
+const ProfileCacheEntryBytes = 1 << 10
 
 // entryOverhead approximates what an entry costs beyond its bytes: the
 // key in the map and the entry itself, links included.

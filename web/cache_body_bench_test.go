@@ -1,0 +1,41 @@
+package web
+
+import (
+	"bytes"
+	"testing"
+)
+
+// BenchmarkProfileBodyWrite writes one cached ECDSA profile as the cache
+// keeps it: split around the shared chain (three writes), and compact
+// (put together in a pooled buffer, one write), as the first profile of
+// its shape and as a typical one.
+func BenchmarkProfileBodyWrite(b *testing.B) {
+	s := newChainSigner(b, "ecdsa")
+	ref, _ := buildSigned(b, s, "distinct10000", "Load Test")
+	typical, _ := buildSigned(b, s, "distinct10001", "Load Test")
+	pc := newProfileCache(10, testOptions)
+	pc.add(shapedKey(1, 0), ref)
+	pc.add(shapedKey(1, 1), typical)
+	first, _ := pc.lookup(shapedKey(1, 0))
+	second, _ := pc.lookup(shapedKey(1, 1))
+	for _, bc := range []struct {
+		name string
+		body profileBody
+	}{
+		{"split", splitBody(typical)},
+		{"compact-reference", first},
+		{"compact-typical", second},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var w bytes.Buffer
+			w.Grow(len(typical))
+			b.ReportAllocs()
+			for b.Loop() {
+				w.Reset()
+				if _, err := bc.body.writeTo(&w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
