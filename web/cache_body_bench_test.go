@@ -39,3 +39,28 @@ func BenchmarkProfileBodyWrite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCachePrepare is what an uncached download pays to cache its
+// profile: splitting it, and compacting it against its shape's reference
+// (or, before entries were compact, copying what it keeps).
+func BenchmarkCachePrepare(b *testing.B) {
+	s := newChainSigner(b, "ecdsa")
+	ref, _ := buildSigned(b, s, "distinct10000", "Load Test")
+	typical, _ := buildSigned(b, s, "distinct10001", "Load Test")
+	pc := newProfileCache(10, testOptions)
+	pc.add(shapedKey(1, 0), ref)
+	b.Run("split", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = splitBody(typical)
+		}
+	})
+	b.Run("compact", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if c := pc.prepare(shapedKey(1, 1), typical); c.shape == nil {
+				b.Fatal("not compact")
+			}
+		}
+	})
+}

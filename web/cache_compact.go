@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"math/bits"
 	"sync"
 
 	"github.com/mailprofile/mailprofile/signing"
@@ -98,8 +99,19 @@ func compactAgainst(sh *cacheShape, head, tail, chain, built []byte) (profileBod
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
 	w := recipeWriter{out: (*buf)[:0], src: head}
+	// The lines that are the same in both go at once, up to the line of
+	// the first byte that differs, which is compared with its pair; off
+	// is where in the reference the line paired with head[w.pos:] starts.
 	refHead := sh.ref[:sh.at]
 	for off := 0; w.pos < len(head); {
+		same := commonPrefix(head[w.pos:], refHead[off:])
+		if w.pos+same == len(head) {
+			w.copyRef(off, same)
+			break
+		}
+		lines := bytes.LastIndexByte(head[w.pos:w.pos+same], '\n') + 1
+		w.copyRef(off, lines)
+		off += lines
 		n, m := lineLen(head[w.pos:]), lineLen(refHead[off:])
 		w.diff(refHead[off:off+m], off, head[w.pos:w.pos+n])
 		off += m
@@ -136,6 +148,41 @@ func lineLen(b []byte) int {
 	return len(b)
 }
 
+// commonPrefix is how many bytes a and b have in common at their start:
+// 64 at a time while they are equal, then 8.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && bytes.Equal(a[i:i+64], b[i:i+64]) {
+		i += 64
+	}
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix is how many bytes a and b have in common at their end.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := binary.LittleEndian.Uint64(a[len(a)-i-8:]) ^ binary.LittleEndian.Uint64(b[len(b)-i-8:])
+		if x != 0 {
+			return i + bits.LeadingZeros64(x)/8
+		}
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
+}
+
 // recipeWriter writes a recipe for src, walked from its start: each part
 // either copies a run of the reference or takes src's own bytes. It holds
 // back the part under way, so that runs that follow each other in the
@@ -152,36 +199,28 @@ type recipeWriter struct {
 // diff covers the piece of src at pos that corresponds to ref, the piece
 // of the reference at off.
 func (w *recipeWriter) diff(ref []byte, off int, piece []byte) {
-	if bytes.Equal(ref, piece) {
-		w.copyRef(off, len(ref))
-		return
-	}
-	p := 0
-	for p < len(ref) && p < len(piece) && ref[p] == piece[p] {
-		p++
-	}
-	s := 0
-	for s < len(ref)-p && s < len(piece)-p && ref[len(ref)-1-s] == piece[len(piece)-1-s] {
-		s++
-	}
+	p := commonPrefix(ref, piece)
+	s := commonSuffix(ref[p:], piece[p:])
 	w.copyRef(off, p)
 	mid, refMid := piece[p:len(piece)-s], ref[p:len(ref)-s]
+	lit := 0 // mid[lit:i] is the piece's own
 	for i := 0; i < len(mid); {
-		j := i
-		for j < len(mid) && j < len(refMid) && mid[j] == refMid[j] {
-			j++
+		if i >= len(refMid) {
+			break
 		}
-		switch {
-		case j-i >= minRun:
-			w.copyRef(off+p+i, j-i)
-		case j == i:
-			j++ // a byte that differs
-			fallthrough
-		default:
-			w.literal(j - i)
+		if mid[i] != refMid[i] {
+			i++
+			continue
 		}
-		i = j
+		run := commonPrefix(mid[i:], refMid[i:])
+		if run >= minRun {
+			w.literal(i - lit)
+			w.copyRef(off+p+i, run)
+			lit = i + run
+		}
+		i += run
 	}
+	w.literal(len(mid) - lit)
 	w.copyRef(off+len(ref)-s, s)
 }
 
@@ -203,6 +242,9 @@ func (w *recipeWriter) copyRef(off, n int) {
 
 // literal covers the next n bytes of src with themselves.
 func (w *recipeWriter) literal(n int) {
+	if n == 0 {
+		return
+	}
 	w.flushRun()
 	w.pos += n
 }
