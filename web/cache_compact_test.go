@@ -252,7 +252,7 @@ func FuzzCompactBody(f *testing.F) {
 	f.Add("someone", "<string>someone@btinternet.com</string>", bytes.ReplaceAll(ref, []byte("someone"), []byte("x")))
 	f.Add("zoe", "Zoë 山田", []byte("\n\n<key>\n"))
 	f.Fuzz(func(t *testing.T, local, name string, raw []byte) {
-		pc := newProfileCache(8, testOptions)
+		pc := newProfileCache(1024, testOptions) // 1 MiB: bodies larger than that are not kept
 		want := map[cacheKey][]byte{shapedKey(1, 0): ref}
 		pc.add(shapedKey(1, 0), ref)
 		if body, ok := buildSigned(t, s, local, name); ok {
@@ -266,7 +266,9 @@ func FuzzCompactBody(f *testing.F) {
 			pc.add(shapedKey(1, 3), signed)
 		}
 		for key, b := range want {
-			checkCached(t, pc, key, b)
+			if _, ok := pc.lookup(key); ok || len(b) < 1<<20 {
+				checkCached(t, pc, key, b)
+			}
 		}
 		checkAccounting(t, pc)
 	})
