@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/mailprofile/mailprofile/signing"
@@ -274,26 +275,31 @@ func (w *recipeWriter) flushLiteral() {
 	}
 }
 
-// appendCompact appends the profile of a compact body to dst.
+// appendCompact appends the profile of a compact body to dst. It copies
+// into dst grown to the profile's size at once rather than appending
+// part by part: a recipe has dozens of parts.
 func (b profileBody) appendCompact(dst []byte) []byte {
-	ref, r := b.shape.ref, b.recipe
+	n := len(dst)
+	dst = slices.Grow(dst, b.size)[:n+b.size]
+	out, ref, r := dst[n:], b.shape.ref, b.recipe
+	i := 0
 	for len(r) >= 2 {
 		h := int(binary.LittleEndian.Uint16(r))
 		r = r[2:]
 		switch {
 		case h == 0:
-			dst = append(dst, b.chain...)
+			i += copy(out[i:], b.chain)
 		case h&opLiteral != 0:
-			n := h &^ opLiteral
-			dst = append(dst, r[:n]...)
-			r = r[n:]
+			h &^= opLiteral
+			i += copy(out[i:], r[:h])
+			r = r[h:]
 		default:
 			off := int(binary.LittleEndian.Uint16(r))
 			r = r[2:]
-			dst = append(dst, ref[off:off+h]...)
+			i += copy(out[i:], ref[off:off+h])
 		}
 	}
-	return dst
+	return dst[:n+i]
 }
 
 // writeCompact writes a compact body to w in one Write, put together in
