@@ -10,11 +10,7 @@ import (
 // (put together in a pooled buffer, one write), as the first profile of
 // its shape and as a typical one.
 func BenchmarkProfileBodyWrite(b *testing.B) {
-	s := newChainSigner(b, "ecdsa")
-	ref, _ := buildSigned(b, s, "distinct10000", "Load Test")
-	typical, _ := buildSigned(b, s, "distinct10001", "Load Test")
-	pc := newProfileCache(10, testOptions)
-	pc.add(shapedKey(1, 0), ref)
+	pc, typical := loadTestCache(b)
 	pc.add(shapedKey(1, 1), typical)
 	first, _ := pc.lookup(shapedKey(1, 0))
 	second, _ := pc.lookup(shapedKey(1, 1))
@@ -44,11 +40,7 @@ func BenchmarkProfileBodyWrite(b *testing.B) {
 // profile: splitting it, and compacting it against its shape's reference
 // (or, before entries were compact, copying what it keeps).
 func BenchmarkCachePrepare(b *testing.B) {
-	s := newChainSigner(b, "ecdsa")
-	ref, _ := buildSigned(b, s, "distinct10000", "Load Test")
-	typical, _ := buildSigned(b, s, "distinct10001", "Load Test")
-	pc := newProfileCache(10, testOptions)
-	pc.add(shapedKey(1, 0), ref)
+	pc, typical := loadTestCache(b)
 	b.Run("split", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -63,4 +55,16 @@ func BenchmarkCachePrepare(b *testing.B) {
 			}
 		}
 	})
+}
+
+// loadTestCache is a cache holding one ECDSA profile of the load test's
+// kind, the first of its shape, and the profile of the next address.
+func loadTestCache(b *testing.B) (*profileCache, []byte) {
+	b.Helper()
+	s := newChainSigner(b, "ecdsa")
+	ref, _ := buildSigned(b, s, "distinct10000", "Load Test")
+	typical, _ := buildSigned(b, s, "distinct10001", "Load Test")
+	pc := newProfileCache(10, testOptions)
+	pc.add(shapedKey(1, 0), ref)
+	return pc, typical
 }
