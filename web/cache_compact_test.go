@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -237,4 +239,42 @@ func TestCacheCompactsDownloads(t *testing.T) {
 			t.Errorf("an entry keeps %d of %d bytes, want a compact quarter at most", e.body.kept(), e.body.len())
 		}
 	}
+}
+
+// TestCompactFlight checks that a caller waiting for a build gets the
+// compact body the cache keeps, and that it is the bytes built, while the
+// caller that built gets them whole.
+func TestCompactFlight(t *testing.T) {
+	s := newChainSigner(t, "ecdsa")
+	pc := newProfileCache(10, testOptions)
+	ref, _ := buildSigned(t, s, "someone", "Some One")
+	pc.add(shapedKey(1, 0), ref)
+	body, _ := buildSigned(t, s, "jo.smith", "Jo Smith")
+	key := shapedKey(1, 1)
+	started, release := make(chan struct{}), make(chan struct{})
+	built := make(chan profileBody, 1)
+	go func() {
+		b, _ := pc.get(key, func() ([]byte, error) {
+			close(started)
+			<-release
+			return body, nil
+		})
+		built <- b
+	}()
+	<-started
+	waited := make(chan profileBody, 1)
+	go func() {
+		b, _ := pc.get(key, func() ([]byte, error) { return nil, errors.New("built twice") })
+		waited <- b
+	}()
+	waitForWaiters(t, pc, key)
+	close(release)
+	if b := <-built; b.shape != nil || !bytes.Equal(b.bytes(), body) {
+		t.Errorf("the building caller got a body compact %v, want the bytes built, whole", b.shape != nil)
+	}
+	b := <-waited
+	if b.shape == nil {
+		t.Errorf("the waiting caller got a body kept whole, want the cache's compact one")
+	}
+	checkJoins(t, b, body)
 }
