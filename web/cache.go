@@ -1,30 +1,33 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
+	"hash/maphash"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mailprofile/mailprofile/profile"
-	"github.com/mailprofile/mailprofile/provider"
 )
 
 // DefaultProfileCacheSize is the suggested number of finished profiles
-// to keep: at most 3.25 MiB of profile bytes (docs/performance.md).
+// to keep: at most 1 MiB of profile bytes (docs/performance.md).
 const DefaultProfileCacheSize = 1000
 
 // ProfileCacheEntryBytes is the byte budget per entry. A signed profile
 // is 3.4–4.6 KB (the plist, the certificates, the signature), but an
-// entry keeps it without the signing chain, which its signer's entries
-// share (profileBody): 2.6 KB (ECDSA P-256) to 2.9 KB (RSA-2048) with a
-// leaf and an intermediate, about 3 KB with its key, its request alias
-// and its overhead. A cache of n entries holds at most n × 3.25 KiB:
-// 1000 typical ones of either kind (TestCacheHoldsTypicalProfiles), fewer
-// when the profiles are large (long names, a long certificate chain).
-// The budget also sizes serve's soft memory limit (cmd/mailprofile).
-const ProfileCacheEntryBytes = 13 << 8
+// entry keeps neither the signing chain, which its signer's entries
+// share (cache_body.go), nor what it has in common with the profiles of
+// its shape, which share the first one's bytes (cache_compact.go): it
+// keeps a recipe of 300–500 bytes, about 650 (ECDSA P-256) to 830
+// (RSA-2048) with its key, its request alias and their overheads, plus
+// its share of its shape's reference, one copy of 2.6–2.9 KB per
+// provider, kind, language and signer in use. A cache of n entries
+// holds at most n KiB: 1000 typical ones of either kind
+// (TestCacheHoldsTypicalProfiles), fewer when the profiles do not
+// compact (a profile kept whole counts its 2.6 KB and more) or their
+// shapes are many. The budget also sizes serve's soft memory limit
+// (cmd/mailprofile).
+const ProfileCacheEntryBytes = 1 << 10
 
 // entryOverhead approximates what an entry costs beyond its bytes: the
 // key in the map and the entry itself, links included.
@@ -39,10 +42,6 @@ const aliasOverhead = 96
 // "a@x", "a%40x" with and without a name...), so a visitor varying the
 // spelling cannot grow an entry; further spellings take the ordinary path.
 const maxAliases = 4
-
-// cacheKey is the SHA-256 of the canonical encoding of everything that
-// shapes a profile's bytes (see profileCache.key).
-type cacheKey [sha256.Size]byte
 
 // profileCache keeps finished profile bytes, signed or not, so a repeat
 // download costs no signature. It is an LRU bounded by entries and by
@@ -72,8 +71,10 @@ type profileCache struct {
 	requests map[string]*cacheEntry // by requestKey
 	lru      cacheEntry             // the ring's head: lru.next is the most recently used
 	bytes    int
-	flights  map[cacheKey]*flight // builds under way (cache_get.go)
-	chain    []byte               // the signing chain the newest entries share (cache_body.go)
+	flights  map[cacheKey]*flight     // builds under way (cache_get.go)
+	chain    []byte                   // the signing chain the newest entries share (cache_body.go)
+	shapes   map[shapeKey]*cacheShape // the reference of each shape in use (cache_compact.go)
+	seed     maphash.Seed             // for the shape keys (cache_key.go)
 }
 
 type cacheEntry struct {
@@ -116,44 +117,11 @@ func newProfileCache(size int, opts profile.Options) *profileCache {
 		entries:    make(map[cacheKey]*cacheEntry),
 		requests:   make(map[string]*cacheEntry),
 		flights:    make(map[cacheKey]*flight),
+		shapes:     make(map[shapeKey]*cacheShape),
+		seed:       maphash.MakeSeed(),
 	}
 	pc.lru.prev, pc.lru.next = &pc.lru, &pc.lru
 	return pc
-}
-
-// key hashes everything that shapes the bytes of acct's profile. signer
-// is the signing certificate's identity, empty for an unsigned profile.
-func (pc *profileCache) key(acct profile.Account, origin provider.Origin, signer, lang string) cacheKey {
-	var stack [1024]byte // the encoding of a usual profile fits: no allocation
-	b := append(stack[:0], "mailprofile cache v1\x00"...)
-	b = append(b, pc.options...)
-	b = appendKeyString(b, acct.Address.String()) // the local part keeps its case in EmailAddress
-	b = appendKeyString(b, acct.Address.Key())
-	b = appendKeyString(b, string(acct.Protocol))
-	b = appendKeyString(b, acct.Name)
-	b = appendKeyString(b, acct.Provider)
-	for _, srv := range []profile.Server{acct.Incoming, acct.Outgoing} {
-		b = appendKeyString(b, srv.Host)
-		b = binary.AppendVarint(b, int64(srv.Port))
-		b = appendKeyBool(b, srv.UseSSL)
-		b = appendKeyBool(b, srv.STARTTLS)
-		b = appendKeyString(b, string(srv.Auth))
-		b = appendKeyString(b, srv.Username)
-	}
-	b = append(b, byte(acct.Services))
-	for _, srv := range []profile.DAVServer{acct.Calendar, acct.Contacts} {
-		b = appendKeyString(b, srv.Host)
-		b = binary.AppendVarint(b, int64(srv.Port))
-		b = appendKeyString(b, srv.PrincipalURL)
-		b = appendKeyString(b, srv.Username)
-	}
-	b = appendKeyString(b, string(origin.Method))
-	b = appendKeyString(b, string(origin.Confidence))
-	b = appendKeyString(b, origin.Via)
-	b = appendKeyBool(b, signer != "")
-	b = appendKeyString(b, signer)
-	b = appendKeyString(b, lang) // the profile's texts are in the visitor's language
-	return sha256.Sum256(b)
 }
 
 func (pc *profileCache) lookup(key cacheKey) (profileBody, bool) {
@@ -168,18 +136,21 @@ func (pc *profileCache) lookup(key cacheKey) (profileBody, bool) {
 }
 
 func (pc *profileCache) add(key cacheKey, body []byte) {
-	b := splitBody(body)
+	b := pc.prepare(key, body)
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	pc.addLocked(key, pc.share(b))
+	pc.addLocked(key, b)
 }
 
-// addLocked is add with pc.mu held and body split and shared
-// (splitBody, profileCache.share). An entry
-// counts for the bytes it keeps, not for the chain its signer's entries
-// share: that is one copy of 1–2.5 KB per signer.
+// addLocked is add with pc.mu held and body prepared (profileCache.prepare).
+// An entry counts for the bytes it keeps, not for the chain its signer's
+// entries share (one copy of 1–2.5 KB per signer) nor for its shape's
+// reference (one copy per shape, counted while entries use it).
 func (pc *profileCache) addLocked(key cacheKey, body profileBody) {
 	cost := body.kept() + entryOverhead
+	if body.shape != nil && body.shape.users == 0 {
+		cost += body.shape.cost()
+	}
 	if cost > pc.maxBytes {
 		return
 	}
@@ -192,7 +163,8 @@ func (pc *profileCache) addLocked(key cacheKey, body profileBody) {
 	e := &cacheEntry{key: key, body: body}
 	pc.pushFront(e)
 	pc.entries[key] = e
-	pc.bytes += cost
+	pc.bytes += body.kept() + entryOverhead
+	pc.acquire(body)
 	pc.evict()
 }
 
@@ -204,6 +176,7 @@ func (pc *profileCache) evict() {
 		pc.unlink(e)
 		delete(pc.entries, e.key)
 		pc.bytes -= e.body.kept() + entryOverhead
+		pc.release(e.body)
 		for _, a := range e.aliases {
 			if pc.requests[a] == e {
 				delete(pc.requests, a)
@@ -263,17 +236,4 @@ func (pc *profileCache) len() (entries, bytes int) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	return len(pc.entries), pc.bytes
-}
-
-// appendKeyString appends s to a key's encoding, preceded by its length,
-// so that ("ab", "c") and ("a", "bc") encode differently.
-func appendKeyString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-func appendKeyBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
-	}
-	return append(b, 0)
 }

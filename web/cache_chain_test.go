@@ -66,7 +66,8 @@ func TestCacheSharesChain(t *testing.T) {
 // TestCacheHoldsTypicalProfiles fills a cache of DefaultProfileCacheSize
 // entries as the load test does (distinct addresses, one download each)
 // and checks that the byte budget keeps all of them: with the chain
-// shared, a typical entry fits in ProfileCacheEntryBytes. Every download
+// shared and the entries compact against the first profile, a typical
+// entry fits in ProfileCacheEntryBytes. Every download
 // is then repeated from the fast path and must be the same bytes, with
 // the whole length in Content-Length.
 func TestCacheHoldsTypicalProfiles(t *testing.T) {

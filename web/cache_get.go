@@ -54,13 +54,12 @@ var errBuildAborted = errors.New("building the profile failed")
 func (pc *profileCache) land(key cacheKey, built []byte, err error) {
 	var body profileBody
 	if err == nil {
-		body = splitBody(built) // outside the lock: it copies
+		body = pc.prepare(key, built) // the waiters' copy too: it must not hold built
 	}
 	pc.mu.Lock()
 	f := pc.flights[key]
 	delete(pc.flights, key)
 	if err == nil {
-		body = pc.share(body) // the waiters' copy too: it must not hold built
 		pc.addLocked(key, body)
 	}
 	pc.mu.Unlock()

@@ -69,8 +69,8 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 	// ProfileCacheSize is how many finished profiles are kept in memory,
-	// so a repeat download costs no signature; each entry counts as at
-	// most 3.25 KiB. Zero turns the cache off. See DefaultProfileCacheSize.
+	// so a repeat download costs no signature; the cache holds at most
+	// 1 KiB per entry. Zero turns the cache off. See DefaultProfileCacheSize.
 	ProfileCacheSize int
 	// Metrics receives the server's Prometheus metrics, served at
 	// /metrics; nil makes a registry of the server's own.

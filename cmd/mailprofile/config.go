@@ -266,7 +266,7 @@ func parseConfig(cmd string, args []string, lookupEnv func(string) (string, bool
 		e.Duration(&cfg.LogFlush, "log-flush", logFlushEvery, "how long log lines may wait to be written together; warnings and errors are written at once (0: every line at once)")
 		e.Int(&cfg.DiscoveryConcurrency, "discovery-concurrency", discover.DefaultMaxLookups, "lookups of new domains in flight at once; beyond it they are refused at once (503, Retry-After)")
 		e.Int(&cfg.DiscoveryPerClient, "discovery-per-client", discover.DefaultClientLookups, "new domains one client address may look up per minute, in bursts as large; beyond it 429 (0: no per-client budget)")
-		e.Int(&cfg.ProfileCache, "profile-cache", web.DefaultProfileCacheSize, "finished profiles kept in memory, so a repeat download costs no signature; each costs at most 4 KiB of profile bytes (0: off)")
+		e.Int(&cfg.ProfileCache, "profile-cache", web.DefaultProfileCacheSize, "finished profiles kept in memory, so a repeat download costs no signature; a typical one counts about 1 KiB, kept against the first profile of its provider and kind (0: off)")
 		e.String(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate chain (PEM); default plain HTTP, e.g. behind a proxy")
 		e.String(&cfg.TLSKey, "tls-key", "", "private key of --tls-cert (PEM, mode 0600)")
 		e.String(&cfg.ACMEDomain, "acme-domain", "", "get HTTPS certificates automatically for these comma-separated names (TLS-ALPN-01 on this listener, port 443)")

@@ -22,14 +22,14 @@ func TestSetMemoryLimit(t *testing.T) {
 		want       int64   // 0: not set
 		wantSlots  int
 	}{
-		{name: "default cache, 2 cores", cache: 1000, cores: 2, want: 14<<20 + 1000*(13<<8), wantSlots: 1},
+		{name: "default cache, 2 cores", cache: 1000, cores: 2, want: 14<<20 + 1000*(1<<10), wantSlots: 1},
 		{name: "no cache, 1 core", cache: 0, cores: 1, want: 14 << 20, wantSlots: 1},
-		{name: "large cache, 8 cores", cache: 100_000, cores: 8, want: 14<<20 + 100_000*(13<<8), wantSlots: 4},
+		{name: "large cache, 8 cores", cache: 100_000, cores: 8, want: 14<<20 + 100_000*(1<<10), wantSlots: 4},
 		{name: "flag", cache: 0, cores: 2, flag: 3, want: 14 << 20, wantSlots: 3},
 		{name: "GOMEMLIMIT set", cache: 1000, cores: 8, gomemlimit: ptr("64MiB"), limit: 64 << 20, wantSlots: 2},
 		{name: "GOMEMLIMIT below one hash", cache: 1000, cores: 8, gomemlimit: ptr("20MiB"), limit: 20 << 20, wantSlots: 1},
 		{name: "GOMEMLIMIT off", cache: 1000, cores: 8, gomemlimit: ptr("off"), limit: math.MaxInt64, wantSlots: 4},
-		{name: "GOMEMLIMIT empty", cache: 10, cores: 2, gomemlimit: ptr(""), want: 14<<20 + 10*(13<<8), wantSlots: 1},
+		{name: "GOMEMLIMIT empty", cache: 10, cores: 2, gomemlimit: ptr(""), want: 14<<20 + 10*(1<<10), wantSlots: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestServeSetsMemoryLimit(t *testing.T) {
 	if code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, e); code != 0 {
 		t.Fatalf("serve exit %d:\n%s", code, stderr.String())
 	}
-	want := int64(14<<20 + 250*(13<<8)) // no hash has run
+	want := int64(14<<20 + 250*(1<<10)) // no hash has run
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("serve set the memory limit %v, want once to %d", got, want)
 	}
