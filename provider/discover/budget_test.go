@@ -29,13 +29,20 @@ func TestDestination(t *testing.T) {
 // lookup; the other names for it are not tried there again.
 func TestClosedPortTriedOnce(t *testing.T) {
 	e := newEnv(t)
+	// Six distinct closed ports: each listener stays open until all six
+	// are taken, since a port closed at once may be handed out again to
+	// the next, and two mail ports on one socket count as one.
+	var open []net.Listener
 	for _, p := range []int{993, 143, 995, 110, 465, 587} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.ports[p] = ln.Addr().(*net.TCPAddr).Port // closed from now on
-		ln.Close()
+		open = append(open, ln)
+		e.ports[p] = ln.Addr().(*net.TCPAddr).Port
+	}
+	for _, ln := range open {
+		ln.Close() // closed from now on
 	}
 	e.dns.host(t, "closed.test", "imap.closed.test", "mail.closed.test", "pop3.closed.test", "pop.closed.test", "smtp.closed.test")
 	d := e.discoverer(t, e.config())
