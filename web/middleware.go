@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
@@ -56,34 +55,6 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.logAccess(c.Request(), res.Status, res.Size, start, requestID(c), "")
 		return nil
 	}
-}
-
-// logAccess writes the access log line of r, answered with status and
-// size bytes; ip is the client address, "" to work it out here.
-func (s *Server) logAccess(r *http.Request, status int, size int64, start time.Time, id, ip string) {
-	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
-		return // gathering the fields costs more than the rest of a cached download
-	}
-	if ip == "" {
-		ip = s.echo.IPExtractor(r)
-	}
-	// Typed attributes: no boxing of each value in an any, which made up
-	// much of the line's cost (issue 16). The record goes to the handler
-	// directly, as Logger.LogAttrs would pass it but without the caller's
-	// program counter: no handler of ours adds the source, and finding it
-	// walked the stack on every request.
-	now := time.Now()
-	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
-	rec.AddAttrs(
-		slog.String("method", r.Method),
-		slog.String("path", logPath(r.URL.Path)),
-		slog.Int("status", status),
-		slog.Int64("bytes", size),
-		slog.Float64("duration_ms", float64(now.Sub(start).Microseconds())/1000),
-		slog.String("request_id", id),
-		slog.String("remote_ip", ip),
-	)
-	_ = s.log.Handler().Handle(r.Context(), rec) // a log that cannot be written has nowhere to say so
 }
 
 // assignRequestID gives each request its ID (see requestIDOf) in the

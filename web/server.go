@@ -128,6 +128,7 @@ const SignInTrust = helpdesk.SignInTrust
 // Server is the web application.
 type Server struct {
 	log      *slog.Logger
+	access   AccessLogger // log's handler, when it writes access lines itself (accessline.go)
 	finder   Finder
 	catalog  Catalog // nil: no documents for other clients
 	signer   Signer
@@ -206,6 +207,7 @@ func New(cfg Config) (*Server, error) {
 
 		signDiscovered: cfg.SignDiscovered,
 	}
+	s.access, _ = cfg.Logger.Handler().(AccessLogger)
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -66,37 +66,10 @@ func (h plainHandler) Handle(ctx context.Context, r slog.Record) error {
 
 // appendRecord appends r as one line, or reports that it is not plain.
 func (h plainHandler) appendRecord(b []byte, r slog.Record) ([]byte, bool) {
-	level := r.Level.String() // letters, digits, + and -: always plain
-	if !plainString(r.Message) {
+	b, ok := h.appendHead(b, r.Time, r.Level, r.Message)
+	if !ok {
 		return b, false
 	}
-	if y := r.Time.Year(); !r.Time.IsZero() && (y < 0 || y > 9999) {
-		return b, false // the JSON handler adds an error, the text one more digits
-	}
-	if h.json {
-		b = append(b, '{')
-		if !r.Time.IsZero() {
-			b = append(b, `"time":"`...)
-			b = r.Time.AppendFormat(b, time.RFC3339Nano)
-			b = append(b, `",`...)
-		}
-		b = append(b, `"level":"`...)
-		b = append(b, level...)
-		b = append(b, `","msg":"`...)
-		b = append(b, r.Message...)
-		b = append(b, '"')
-	} else {
-		if !r.Time.IsZero() {
-			b = append(b, "time="...)
-			b = appendRFC3339Millis(b, r.Time)
-			b = append(b, ' ')
-		}
-		b = append(b, "level="...)
-		b = append(b, level...)
-		b = append(b, " msg="...)
-		b = append(b, r.Message...)
-	}
-	ok := true
 	r.Attrs(func(a slog.Attr) bool {
 		b, ok = h.appendAttr(b, a)
 		return ok
@@ -104,10 +77,49 @@ func (h plainHandler) appendRecord(b []byte, r slog.Record) ([]byte, bool) {
 	if !ok {
 		return b, false
 	}
+	return h.appendEnd(b), true
+}
+
+// appendHead appends a record's time, level and message, or reports
+// that they are not plain.
+func (h plainHandler) appendHead(b []byte, t time.Time, l slog.Level, msg string) ([]byte, bool) {
+	level := l.String() // letters, digits, + and -: always plain
+	if !plainString(msg) {
+		return b, false
+	}
+	if y := t.Year(); !t.IsZero() && (y < 0 || y > 9999) {
+		return b, false // the JSON handler adds an error, the text one more digits
+	}
+	if h.json {
+		b = append(b, '{')
+		if !t.IsZero() {
+			b = append(b, `"time":"`...)
+			b = t.AppendFormat(b, time.RFC3339Nano)
+			b = append(b, `",`...)
+		}
+		b = append(b, `"level":"`...)
+		b = append(b, level...)
+		b = append(b, `","msg":"`...)
+		b = append(b, msg...)
+		return append(b, '"'), true
+	}
+	if !t.IsZero() {
+		b = append(b, "time="...)
+		b = appendRFC3339Millis(b, t)
+		b = append(b, ' ')
+	}
+	b = append(b, "level="...)
+	b = append(b, level...)
+	b = append(b, " msg="...)
+	return append(b, msg...), true
+}
+
+// appendEnd ends a line.
+func (h plainHandler) appendEnd(b []byte) []byte {
 	if h.json {
 		b = append(b, '}')
 	}
-	return append(b, '\n'), true
+	return append(b, '\n')
 }
 
 // appendAttr appends one attribute, or reports that it is not plain.

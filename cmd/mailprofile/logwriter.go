@@ -55,6 +55,28 @@ func (lw *logWriter) Write(p []byte) (int, error) {
 	return lw.buf.Write(p)
 }
 
+// begin locks the buffer and returns its free space, empty, for a line to
+// be appended to; end writes the line (when ok) and unlocks. A line
+// appended in place is not copied (bufio.Writer.AvailableBuffer).
+func (lw *logWriter) begin() []byte {
+	lw.mu.Lock()
+	if lw.buf.Available() < minLineRoom {
+		_ = lw.buf.Flush() // an error stays in the buffer and fails the writes, as Write's would
+	}
+	return lw.buf.AvailableBuffer()
+}
+
+func (lw *logWriter) end(line []byte, ok bool) {
+	if ok {
+		_, _ = lw.buf.Write(line)
+	}
+	lw.mu.Unlock()
+}
+
+// minLineRoom is the free space begin keeps for a line, so that an
+// access line is appended in place (a longer one is copied).
+const minLineRoom = 512
+
 // Flush writes out what is waiting.
 func (lw *logWriter) Flush() {
 	lw.mu.Lock()

@@ -72,7 +72,7 @@ func (s *syncLines) all() string {
 	return strings.Join(s.lines, "\n")
 }
 
-var listenRE = regexp.MustCompile(`"addr":"(https?://[^"]+)"`)
+var listenRE = regexp.MustCompile(`(?:"addr":"|\baddr=)(https?://[^"\s]+)`) // JSON or text
 
 // startServer runs serve on a free loopback port and waits until it
 // listens.
