@@ -51,7 +51,7 @@ type AccessLogger interface {
 // logAccess logs one request's access line (see AccessLine). ip is the
 // client's address when the caller knows it already.
 func (s *Server) logAccess(r *http.Request, status int, size int64, start time.Time, id, ip string) {
-	if s.access == nil && !s.log.Enabled(r.Context(), slog.LevelInfo) {
+	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 		return // gathering the fields costs more than the rest of a cached download
 	}
 	if ip == "" {
@@ -63,9 +63,6 @@ func (s *Server) logAccess(r *http.Request, status int, size int64, start time.T
 		DurationMs: float64(now.Sub(start).Microseconds()) / 1000, RequestID: id, RemoteIP: ip,
 	}
 	if s.access != nil && s.access.LogAccess(r.Context(), line) {
-		return
-	}
-	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 		return
 	}
 	// Typed attributes: no boxing of each value in an any. The record goes

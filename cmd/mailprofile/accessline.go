@@ -8,27 +8,14 @@ import (
 )
 
 // LogAccess writes a's line as Handle writes the record web makes of it
-// (web.AccessLogger), without the record, its attributes or a line
-// buffer: when h writes to a logWriter, straight into its buffer. It
-// reports false, having written nothing, when the line is not plain.
+// (web.AccessLogger), without the record or its attributes (writeLine
+// says where). It reports false, having written nothing, when the line
+// is not plain.
 func (h plainHandler) LogAccess(ctx context.Context, a web.AccessLine) bool {
 	if !h.inner.Enabled(ctx, slog.LevelInfo) {
 		return true
 	}
-	if lw, ok := h.w.(*logWriter); ok {
-		b, ok := h.appendAccess(lw.begin(), a)
-		lw.end(b, ok)
-		return ok
-	}
-	bp := lineBuffers.Get().(*[]byte)
-	defer lineBuffers.Put(bp)
-	line, ok := h.appendAccess((*bp)[:0], a)
-	if ok {
-		_, _ = h.w.Write(line) // as Handle: a log that cannot be written has nowhere to say so
-	}
-	if cap(line) <= 4<<10 {
-		*bp = line
-	}
+	ok, _ := h.writeLine(func(b []byte) ([]byte, bool) { return h.appendAccess(b, a) }) // as Handle: a log that cannot be written has nowhere to say so
 	return ok
 }
 

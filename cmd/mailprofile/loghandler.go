@@ -50,18 +50,32 @@ func (h plainHandler) WithGroup(name string) slog.Handler       { return h.inner
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func (h plainHandler) Handle(ctx context.Context, r slog.Record) error {
-	bp := lineBuffers.Get().(*[]byte)
-	line, ok := h.appendRecord((*bp)[:0], r)
+	ok, err := h.writeLine(func(b []byte) ([]byte, bool) { return h.appendRecord(b, r) })
 	if !ok {
-		lineBuffers.Put(bp)
 		return h.inner.Handle(ctx, r)
 	}
-	_, err := h.w.Write(line)
+	return err
+}
+
+// writeLine writes the line add appends, once, unless add reports it is
+// not plain (ok false: nothing is written). Into a logWriter the line is
+// appended in place in its buffer; to any other writer it goes from a
+// pooled buffer.
+func (h plainHandler) writeLine(add func([]byte) ([]byte, bool)) (ok bool, err error) {
+	if lw, isLW := h.w.(*logWriter); isLW {
+		b, ok := add(lw.begin())
+		return ok, lw.end(b, ok)
+	}
+	bp := lineBuffers.Get().(*[]byte)
+	line, ok := add((*bp)[:0])
+	if ok {
+		_, err = h.w.Write(line)
+	}
 	if cap(line) <= 4<<10 { // a rare long line is not kept
 		*bp = line
 		lineBuffers.Put(bp)
 	}
-	return err
+	return ok, err
 }
 
 // appendRecord appends r as one line, or reports that it is not plain.

@@ -66,11 +66,12 @@ func (lw *logWriter) begin() []byte {
 	return lw.buf.AvailableBuffer()
 }
 
-func (lw *logWriter) end(line []byte, ok bool) {
+func (lw *logWriter) end(line []byte, ok bool) (err error) {
 	if ok {
-		_, _ = lw.buf.Write(line)
+		_, err = lw.buf.Write(line)
 	}
 	lw.mu.Unlock()
+	return err
 }
 
 // minLineRoom is the free space begin keeps for a line, so that an
