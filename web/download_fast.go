@@ -47,13 +47,17 @@ func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues
 	}
 	id = s.requestIDOf(r)
 	if p, err = s.makePlanned(p, acct); err != nil {
-		return false // a failed signature: the ordinary path tries again and answers the error
+		// A failed signature, answered as the ordinary path answers it:
+		// left to that path, it would sign again and take a second token.
+		l.count(s.metrics)
+		s.fastError(w, r, err, start, id, ip)
+		return true
 	}
 	building = false
 	l.count(s.metrics)
 	s.fastHeaders(w, r, id, setDownloadSecurityHeaders)
 	n, _ := s.sendBuilt(w, dl, p)
-	s.fastEnd(r, s.metrics.cachedDownload, n, start, id, ip)
+	s.fastEnd(r, s.metrics.downloadOK, n, start, id, ip)
 	return true
 }
 

@@ -152,17 +152,51 @@ func TestFirstDownloadRateLimit(t *testing.T) {
 	}
 }
 
-// TestFirstDownloadSignError checks that a failed signature is left to
-// the ordinary path, nothing written, which answers it with its 500.
+// TestFirstDownloadSignError checks that the fast path answers a failed
+// signature as the ordinary path does (a 500, the same headers and page,
+// the error logged with the request's ID, an access line, the 5xx series)
+// and that it costs the client one token, not one per path.
 func TestFirstDownloadSignError(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.Signer, c.ProfileCacheSize = failingSigner{}, 10 })
-	target := profileURL("someone@btinternet.com", "imap", "")
-	rec := httptest.NewRecorder()
-	if s.serveDownload(rec, httptest.NewRequest(http.MethodGet, target, nil)) || len(rec.Header()) != 0 || rec.Body.Len() != 0 {
-		t.Fatalf("the fast path answered a failed signature: %d %v", rec.Code, rec.Header())
+	twin := func() testServer {
+		return newTestServer(t, func(c *Config) {
+			c.Signer, c.ProfileCacheSize, c.RateLimit, c.RateBurst = failingSigner{}, 10, 0.001, 2
+		})
 	}
-	if rec := s.get(t, target); rec.Code != http.StatusInternalServerError {
-		t.Errorf("GET %s: %d, want 500", target, rec.Code)
+	fast, ordinary := twin(), twin()
+	target := profileURL("someone@btinternet.com", "imap", "")
+	got := httptest.NewRecorder()
+	if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
+		t.Fatal("the fast path left a failed signature to the ordinary path")
+	}
+	want := httptest.NewRecorder()
+	ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
+	id := got.Header().Get(headerRequestID)
+	if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
+		strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
+		t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
+	}
+	var failed, access int
+	for _, rec := range logLines(fast.logs) {
+		switch {
+		case rec.RequestID != id:
+		case rec.Msg == "request failed" && rec.Status == http.StatusInternalServerError:
+			failed++
+		case rec.Msg == "request" && rec.Status == http.StatusInternalServerError:
+			access++
+		}
+	}
+	if failed != 1 || access != 1 {
+		t.Errorf("log lines with the request's ID: %d errors, %d access lines; want 1 and 1\n%s", failed, access, fast.logs)
+	}
+	if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
+		t.Errorf("GET /profile 5xx counted %v times, want 1", n)
+	}
+	// A burst of two: the first request took one token, so one more
+	// fails to sign and the third is refused.
+	for i, code := range []int{http.StatusInternalServerError, http.StatusTooManyRequests} {
+		if rec := fast.get(t, target); rec.Code != code {
+			t.Fatalf("request %d: %d, want %d", i+2, rec.Code, code)
+		}
 	}
 }
 

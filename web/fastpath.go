@@ -27,17 +27,17 @@ import (
 //     profile was signed by the certificate in use now;
 //   - for a first download, the request is valid, the domain is in the
 //     operator's catalog (never discovery), the provider offers the kind
-//     and services asked for, the device installs the kind, and the
-//     profile is built and signed without error;
+//     and services asked for, and the device installs the kind;
 //   - the client is within its rate limit.
 //
 // Anything else (a visitor over the limit, a bad parameter, a refusal, a
-// discovered domain, a failed signature, a reloaded certificate, a query
-// it cannot read exactly as url.ParseQuery would) goes the ordinary way,
-// with nothing written. The response carries the same headers, is
-// counted in the same metrics and logged the same way; a panic while a
-// first download is planned or built is logged and answered with the
-// ordinary path's 500.
+// discovered domain, a reloaded certificate, a query it cannot read
+// exactly as url.ParseQuery would) goes the ordinary way, with nothing
+// written. The response carries the same headers, is counted in the same
+// metrics and logged the same way. Once a first download has taken its
+// token, the fast path answers it whatever comes: a failed signature with
+// the ordinary path's error page, a panic while it is planned or built
+// logged and answered with the ordinary path's 500.
 
 // serveDownload answers a GET /profile before Echo, from the cache or
 // built, and reports whether it did.
@@ -69,7 +69,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, f formValue
 	}
 	n, _ := writeDownload(w, d, body)
 	d.served.Inc()
-	s.fastEnd(r, s.metrics.cachedDownload, n, start, id, ip)
+	s.fastEnd(r, s.metrics.downloadOK, n, start, id, ip)
 	return true
 }
 

@@ -100,7 +100,7 @@ func (s *Server) serveFormCached(w http.ResponseWriter, r *http.Request) bool {
 	h[echo.HeaderContentType] = htmlContentType
 	w.WriteHeader(http.StatusOK)
 	n, _ := w.Write(page)
-	s.fastEnd(r, s.metrics.cachedForm, n, start, id, ip)
+	s.fastEnd(r, s.metrics.formOK, n, start, id, ip)
 	return true
 }
 

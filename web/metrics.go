@@ -35,16 +35,16 @@ type Metrics struct {
 	checks    prometheus.Counter
 	reloads   *prometheus.CounterVec
 
-	// cachedDownload is the requests series of a download the fast path
+	// downloadOK is the requests series of a download the fast path
 	// answers (GET /profile, 2xx), from the cache or built, looked up
 	// once.
-	cachedDownload prometheus.Observer
-	// cachedForm is the series of the form the fast path answers (GET /,
+	downloadOK prometheus.Observer
+	// formOK is the series of the form the fast path answers (GET /,
 	// 2xx).
-	cachedForm prometheus.Observer
-	// cachedSetup is the series of a review page the fast path answers
+	formOK prometheus.Observer
+	// setupOK is the series of a review page the fast path answers
 	// (GET /setup, 2xx).
-	cachedSetup prometheus.Observer
+	setupOK prometheus.Observer
 	// healthz is the series of GET /healthz, which the fast path answers
 	// too.
 	healthz prometheus.Observer
@@ -97,9 +97,9 @@ func NewMetrics() *Metrics {
 			Help: "Reloads of the signing certificate and key (SIGHUP), by outcome (loaded, refused).",
 		}, []string{"outcome"}),
 	}
-	m.cachedDownload = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
-	m.cachedForm = m.requests.WithLabelValues("/", http.MethodGet, statusClass(http.StatusOK))
-	m.cachedSetup = m.requests.WithLabelValues("/setup", http.MethodGet, statusClass(http.StatusOK))
+	m.downloadOK = m.requests.WithLabelValues("/profile", http.MethodGet, statusClass(http.StatusOK))
+	m.formOK = m.requests.WithLabelValues("/", http.MethodGet, statusClass(http.StatusOK))
+	m.setupOK = m.requests.WithLabelValues("/setup", http.MethodGet, statusClass(http.StatusOK))
 	m.healthz = m.requests.WithLabelValues("/healthz", http.MethodGet, statusClass(http.StatusOK))
 	for _, reason := range []string{discover.ReasonBusy, discover.ReasonClient} {
 		m.refused.WithLabelValues(reason) // present at zero, for alerts on rate()

@@ -38,7 +38,7 @@ func (s *Server) serveSetupCached(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	n, _ := page.writeTo(w, local)
-	s.fastEnd(r, s.metrics.cachedSetup, n, start, id, ip)
+	s.fastEnd(r, s.metrics.setupOK, n, start, id, ip)
 	return true
 }
 
