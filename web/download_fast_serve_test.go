@@ -152,6 +152,29 @@ func TestFirstDownloadRateLimit(t *testing.T) {
 	}
 }
 
+// sameFastError checks that the fast path answers target with a 500 as
+// the ordinary path of a twin server answers it (the same headers and
+// page, but for the request ID) and counts it in the 5xx series once; it
+// returns the fast path's request ID.
+func sameFastError(t *testing.T, fast, ordinary testServer, target string) string {
+	t.Helper()
+	got := httptest.NewRecorder()
+	if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
+		t.Fatal("the fast path left the failed download to the ordinary path")
+	}
+	want := httptest.NewRecorder()
+	ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
+	id := got.Header().Get(headerRequestID)
+	if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
+		strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
+		t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
+	}
+	if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
+		t.Errorf("GET /profile 5xx counted %v times, want 1", n)
+	}
+	return id
+}
+
 // TestFirstDownloadSignError checks that the fast path answers a failed
 // signature as the ordinary path does (a 500, the same headers and page,
 // the error logged with the request's ID, an access line, the 5xx series)
@@ -162,19 +185,9 @@ func TestFirstDownloadSignError(t *testing.T) {
 			c.Signer, c.ProfileCacheSize, c.RateLimit, c.RateBurst = failingSigner{}, 10, 0.001, 2
 		})
 	}
-	fast, ordinary := twin(), twin()
+	fast := twin()
 	target := profileURL("someone@btinternet.com", "imap", "")
-	got := httptest.NewRecorder()
-	if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
-		t.Fatal("the fast path left a failed signature to the ordinary path")
-	}
-	want := httptest.NewRecorder()
-	ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
-	id := got.Header().Get(headerRequestID)
-	if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
-		strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
-		t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
-	}
+	id := sameFastError(t, fast, twin(), target)
 	var failed, access int
 	for _, rec := range logLines(fast.logs) {
 		switch {
@@ -187,9 +200,6 @@ func TestFirstDownloadSignError(t *testing.T) {
 	}
 	if failed != 1 || access != 1 {
 		t.Errorf("log lines with the request's ID: %d errors, %d access lines; want 1 and 1\n%s", failed, access, fast.logs)
-	}
-	if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
-		t.Errorf("GET /profile 5xx counted %v times, want 1", n)
 	}
 	// A burst of two: the first request took one token, so one more
 	// fails to sign and the third is refused.
@@ -231,19 +241,9 @@ func TestFirstDownloadPanic(t *testing.T) {
 			twin := func() testServer {
 				return newTestServer(t, func(c *Config) { tc.config(c); c.ProfileCacheSize = 10 })
 			}
-			fast, ordinary := twin(), twin()
+			fast := twin()
 			target := profileURL("someone@btinternet.com", "imap", "")
-			got := httptest.NewRecorder()
-			if !fast.serveDownload(got, httptest.NewRequest(http.MethodGet, target, nil)) {
-				t.Fatal("the fast path did not answer the download that panicked")
-			}
-			want := httptest.NewRecorder()
-			ordinary.echo.ServeHTTP(want, httptest.NewRequest(http.MethodGet, target, nil))
-			id := got.Header().Get(headerRequestID)
-			if got.Code != http.StatusInternalServerError || got.Code != want.Code || !equalHeaders(withoutPerRequest(got.Header()), withoutPerRequest(want.Header())) ||
-				strings.ReplaceAll(got.Body.String(), id, "ID") != strings.ReplaceAll(want.Body.String(), want.Header().Get(headerRequestID), "ID") {
-				t.Fatalf("fast path %d %v\n%s\nordinary path %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
-			}
+			id := sameFastError(t, fast, twin(), target)
 			var panics, access int
 			for _, rec := range logLines(fast.logs) {
 				if rec.RequestID != id {
@@ -258,9 +258,6 @@ func TestFirstDownloadPanic(t *testing.T) {
 			}
 			if panics != 1 || access != 1 {
 				t.Errorf("log lines with the request's ID: %d panics with a stack, %d access lines; want 1 and 1\n%s", panics, access, fast.logs)
-			}
-			if n, _ := sample(scrape(t, fast), "mailprofile_http_request_duration_seconds", map[string]string{"route": "/profile", "status": "5xx"}); n != 1 {
-				t.Errorf("GET /profile 5xx counted %v times, want 1", n)
 			}
 			if rec := fast.get(t, target); rec.Code != http.StatusInternalServerError {
 				t.Errorf("the same download again: %d, want 500 (nothing cached, nothing stuck)", rec.Code)
