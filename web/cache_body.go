@@ -90,14 +90,35 @@ func (b profileBody) writeTo(w io.Writer) (int, error) {
 // the cache replaces by its shared copy, profileCache.share). A body
 // without the field, or one whose DER it cannot follow, comes back whole.
 func splitBody(body []byte) profileBody {
+	head, tail, chain := cutBody(body)
+	return splitAt(body, head, tail, chain)
+}
+
+// cutBody finds the CMS certificates field of a signed profile: the
+// bytes before it, those after it, and the field, all slices of body.
+// Without the field, or when its DER cannot be followed, head is body and
+// the others nil.
+func cutBody(body []byte) (head, tail, chain []byte) {
 	start, end, ok := signing.CertificatesField(body)
 	if !ok {
+		return body, nil, nil
+	}
+	return body[:start], body[end:], body[start:end:end]
+}
+
+// splitAt is body, cut by cutBody, kept without its chain (splitBody);
+// chain may be the cache's shared copy of body's.
+func splitAt(body, head, tail, chain []byte) profileBody {
+	if chain == nil {
 		return wholeBody(body)
 	}
-	rest := make([]byte, 0, len(body)-(end-start))
-	rest = append(rest, body[:start]...)
-	rest = append(rest, body[end:]...)
-	return profileBody{rest: rest, at: start, chain: body[start:end:end]}
+	return profileBody{rest: joinRest(head, tail), at: len(head), chain: chain}
+}
+
+// joinRest returns head and tail in one new slice.
+func joinRest(head, tail []byte) []byte {
+	rest := make([]byte, 0, len(head)+len(tail))
+	return append(append(rest, head...), tail...)
 }
 
 // share makes b's chain the cache's copy of it: the one kept when it is

@@ -6,8 +6,6 @@ import (
 	"io"
 	"slices"
 	"sync"
-
-	"github.com/mailprofile/mailprofile/signing"
 )
 
 // Compact cache entries.
@@ -86,9 +84,7 @@ func compact(k shapeKey, ref *cacheShape, head, tail, chain, built []byte) (prof
 			return c, true
 		}
 	}
-	rest := make([]byte, 0, len(head)+len(tail))
-	rest = append(append(rest, head...), tail...)
-	sh := &cacheShape{key: k, ref: rest, at: len(head)}
+	sh := &cacheShape{key: k, ref: joinRest(head, tail), at: len(head)}
 	return compactAgainst(sh, head, tail, chain, built)
 }
 
@@ -194,13 +190,10 @@ const maxPooledBody = 16 << 10
 
 // prepare turns the bytes of a build into what the cache keeps for key:
 // compact against the reference of key's shape, or else without the
-// chain (splitBody), which is shared (profileCache.share). pc.mu is taken
+// chain (splitAt), which is shared (profileCache.share). pc.mu is taken
 // briefly; the work is done outside.
 func (pc *profileCache) prepare(key cacheKey, built []byte) profileBody {
-	head, tail, chain := built, []byte(nil), []byte(nil)
-	if start, end, ok := signing.CertificatesField(built); ok {
-		head, tail, chain = built[:start], built[end:], built[start:end:end]
-	}
+	head, tail, chain := cutBody(built)
 	pc.mu.Lock()
 	chain = pc.share(profileBody{chain: chain}).chain
 	ref := pc.shapes[key.shape()]
@@ -210,9 +203,7 @@ func (pc *profileCache) prepare(key cacheKey, built []byte) profileBody {
 			return c
 		}
 	}
-	b := splitBody(built)
-	b.chain = chain
-	return b
+	return splitAt(built, head, tail, chain)
 }
 
 // acquire counts a new user of b's shape: a shape that had none takes

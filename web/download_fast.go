@@ -47,7 +47,7 @@ func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request, f formValues
 	}
 	id = s.requestIDOf(r)
 	if p, err = s.makePlanned(p, acct); err != nil {
-		// A failed signature, answered as the ordinary path answers it:
+		// A failed build or signature, answered as the ordinary path would:
 		// left to that path, it would sign again and take a second token.
 		l.count(s.metrics)
 		s.fastError(w, r, err, start, id, ip)

@@ -37,7 +37,8 @@ const coalesceJoin = 16 << 10
 var heldBuffers = sync.Pool{New: func() any { b := make([]byte, 0, coalesceJoin); return &b }}
 
 // coalescingListener wraps the plain TCP connections it accepts, and
-// keeps their deadlines with a reaper (deadline.go).
+// keeps their deadlines with a reaper (deadline.go), which runs while
+// it has connections.
 type coalescingListener struct {
 	net.Listener
 	reaper *reaper
@@ -56,13 +57,6 @@ func (l *coalescingListener) Accept() (net.Conn, error) {
 	cc.dl.reaper = l.reaper
 	l.reaper.add(cc)
 	return cc, nil
-}
-
-// Close closes the listener; the reaper stops when the connections it
-// accepted are closed too.
-func (l *coalescingListener) Close() error {
-	l.reaper.close()
-	return l.Listener.Close()
 }
 
 // coalescingConn is a connection whose full-buffer writes wait for the

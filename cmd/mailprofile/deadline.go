@@ -96,10 +96,9 @@ type reaper struct {
 	ahead time.Duration // a deadline kept as a number is at least this far ahead of now
 	clock func() time.Time
 
-	mu     sync.Mutex
-	conns  map[*coalescingConn]struct{}
-	closed bool // the listener is closed: stop once no connection is left
-	alive  bool // the goroutine runs
+	mu    sync.Mutex
+	conns map[*coalescingConn]struct{}
+	alive bool // the goroutine runs: while there are connections
 }
 
 // newReaper returns a reaper that looks every so often, for deadlines
@@ -110,13 +109,16 @@ func newReaper(every, ahead time.Duration, clock func() time.Time) *reaper {
 	return r
 }
 
-// add starts watching c, and the goroutine if it is not running.
+// add starts watching c, and the goroutine if it is not running (it
+// stops when its last connection is closed): now is then as of this
+// moment, not of its last tick.
 func (r *reaper) add(c *coalescingConn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.conns[c] = struct{}{}
 	if !r.alive {
 		r.alive = true
+		r.now.Store(r.clock().UnixNano())
 		go r.run()
 	}
 }
@@ -124,14 +126,6 @@ func (r *reaper) add(c *coalescingConn) {
 func (r *reaper) remove(c *coalescingConn) {
 	r.mu.Lock()
 	delete(r.conns, c)
-	r.mu.Unlock()
-}
-
-// close says the listener is closed: the goroutine ends when its last
-// connection does.
-func (r *reaper) close() {
-	r.mu.Lock()
-	r.closed = true
 	r.mu.Unlock()
 }
 
@@ -143,7 +137,7 @@ func (r *reaper) run() {
 		now := r.clock().UnixNano()
 		r.now.Store(now)
 		r.mu.Lock()
-		if r.closed && len(r.conns) == 0 {
+		if len(r.conns) == 0 {
 			r.alive = false
 			r.mu.Unlock()
 			return

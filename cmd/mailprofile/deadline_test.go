@@ -267,22 +267,59 @@ func TestServerTimeOutsLazy(t *testing.T) {
 	})
 }
 
-// TestReaperStops: the reaper's goroutine ends once its listener and
-// every connection it accepted are closed.
+// TestReaperStops: the reaper's goroutine ends once every connection it
+// watches is closed, and starts again with the next one, whose lazy
+// deadline it then enforces.
 func TestReaperStops(t *testing.T) {
 	c, _, ln := lazyPair(t, testTick)
 	c.SetReadDeadline(timetest.Wall().Add(time.Hour))
 	ln.Close()
 	c.Close()
+	waitReaperStopped(t, ln.reaper)
+
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := &coalescingListener{Listener: tcp, reaper: ln.reaper}
+	t.Cleanup(func() { next.Close() })
+	client, err := net.Dial("tcp", tcp.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	conn, err := next.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := conn.(*coalescingConn)
+	deadline := timetest.Wall().Add(4 * testAhead)
+	if err := cc.SetReadDeadline(deadline); err != nil {
+		t.Fatal(err)
+	}
+	if cc.dl.read.at.Load() == 0 {
+		t.Fatal("a deadline far enough ahead went to the socket, want it kept as a number")
+	}
+	if err := waitEnd(t, readResult(cc)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read on a connection after the reaper stopped = %v, want the time-out", err)
+	}
+	cc.Close()
+	waitReaperStopped(t, ln.reaper)
+}
+
+// waitReaperStopped waits until r's goroutine has ended with no
+// connection left.
+func waitReaperStopped(t *testing.T, r *reaper) {
+	t.Helper()
 	for i := 0; ; i++ {
-		ln.reaper.mu.Lock()
-		alive, n := ln.reaper.alive, len(ln.reaper.conns)
-		ln.reaper.mu.Unlock()
+		r.mu.Lock()
+		alive, n := r.alive, len(r.conns)
+		r.mu.Unlock()
 		if !alive && n == 0 {
 			return
 		}
 		if i > int(hangGuard/testTick) {
-			t.Fatalf("reaper still running with %d connections after its listener and connections closed", n)
+			t.Fatalf("reaper still running with %d connections after they all closed", n)
 		}
 		time.Sleep(testTick)
 	}
