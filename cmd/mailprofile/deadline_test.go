@@ -27,11 +27,17 @@ const (
 // client's end.
 func lazyPair(t *testing.T, every time.Duration) (*coalescingConn, net.Conn, *coalescingListener) {
 	t.Helper()
+	return pairWith(t, newReaper(every, testAhead, timetest.Wall))
+}
+
+// pairWith is lazyPair on a new listener whose deadlines r keeps.
+func pairWith(t *testing.T, r *reaper) (*coalescingConn, net.Conn, *coalescingListener) {
+	t.Helper()
 	tcp, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln := &coalescingListener{Listener: tcp, reaper: newReaper(every, testAhead, timetest.Wall)}
+	ln := &coalescingListener{Listener: tcp, reaper: r}
 	t.Cleanup(func() { ln.Close() })
 	client, err := net.Dial("tcp", tcp.Addr().String())
 	if err != nil {
@@ -277,22 +283,7 @@ func TestReaperStops(t *testing.T) {
 	c.Close()
 	waitReaperStopped(t, ln.reaper)
 
-	tcp, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := &coalescingListener{Listener: tcp, reaper: ln.reaper}
-	t.Cleanup(func() { next.Close() })
-	client, err := net.Dial("tcp", tcp.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	conn, err := next.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := conn.(*coalescingConn)
+	cc, _, _ := pairWith(t, ln.reaper)
 	deadline := timetest.Wall().Add(4 * testAhead)
 	if err := cc.SetReadDeadline(deadline); err != nil {
 		t.Fatal(err)
